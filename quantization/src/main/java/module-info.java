@@ -1,0 +1,4 @@
+/** MobileNet family builders, cost model and post-training quantization (quantization issue). */
+module owlet.quantization {
+    requires owlet.runtime;
+}

@@ -1,0 +1,45 @@
+package owlet.runtime.model;
+
+/** The TFLite builtin operators Owlet knows by name, with their BuiltinOperator numbers. */
+public enum BuiltinOp {
+    ADD(0),
+    AVERAGE_POOL_2D(1),
+    CONCATENATION(2),
+    CONV_2D(3),
+    DEPTHWISE_CONV_2D(4),
+    DEQUANTIZE(6),
+    FULLY_CONNECTED(9),
+    LOGISTIC(14),
+    MAX_POOL_2D(17),
+    MUL(18),
+    RELU(19),
+    RELU6(21),
+    RESHAPE(22),
+    SOFTMAX(25),
+    PAD(34),
+    MEAN(40),
+    SUB(41),
+    SQUEEZE(43),
+    QUANTIZE(114),
+    HARD_SWISH(117);
+
+    private final int code;
+
+    BuiltinOp(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The operator with this code, or null when Owlet does not know it. */
+    public static BuiltinOp of(int code) {
+        for (BuiltinOp op : values()) {
+            if (op.code == code) {
+                return op;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,90 @@
+package owlet.runtime.model;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A parsed {@code .tflite} model: the first subgraph's tensors (constants with their bytes), operators in
+ * execution order, and the graph inputs and outputs. Immutable; shared by any number of interpreters.
+ */
+public final class Model {
+    /** Files larger than this are refused before reading (a MobileNet is a few MB). */
+    public static final long MAX_FILE_BYTES = 1L << 30;
+
+    private final String source;
+    private final String description;
+    private final List<Tensor> tensors;
+    private final List<Operator> operators;
+    private final int[] inputs;
+    private final int[] outputs;
+
+    Model(String source, String description, List<Tensor> tensors, List<Operator> operators, int[] inputs,
+          int[] outputs) {
+        this.source = source;
+        this.description = description;
+        this.tensors = List.copyOf(tensors);
+        this.operators = List.copyOf(operators);
+        this.inputs = inputs.clone();
+        this.outputs = outputs.clone();
+    }
+
+    /** Reads and validates a model file. */
+    public static Model load(Path file) throws IOException, InvalidModelException {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "model file not found");
+        }
+        if (size > MAX_FILE_BYTES) {
+            throw new InvalidModelException(file + ": " + size + " bytes is larger than the "
+                    + MAX_FILE_BYTES + "-byte limit for a model file");
+        }
+        return parse(ByteBuffer.wrap(Files.readAllBytes(file)), file.getFileName().toString());
+    }
+
+    /** Parses and validates a model held in memory. */
+    public static Model parse(ByteBuffer bytes, String source) throws InvalidModelException {
+        return new ModelReader(new FlatBuffer(bytes), source).read();
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public List<Tensor> tensors() {
+        return tensors;
+    }
+
+    public Tensor tensor(int index) {
+        return tensors.get(index);
+    }
+
+    public List<Operator> operators() {
+        return operators;
+    }
+
+    public int[] inputs() {
+        return inputs.clone();
+    }
+
+    public int[] outputs() {
+        return outputs.clone();
+    }
+
+    public Tensor input(int i) {
+        return tensors.get(inputs[i]);
+    }
+
+    public Tensor output(int i) {
+        return tensors.get(outputs[i]);
+    }
+}

@@ -1,0 +1,348 @@
+package owlet.runtime.model;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Decodes a TFLite flatbuffer into a {@link Model}, validating as it goes. Field ids are from TFLite's
+ * published schema: Model {version 0, operator_codes 1, subgraphs 2, description 3, buffers 4};
+ * OperatorCode {deprecated_builtin_code 0, custom_code 1, version 2, builtin_code 3};
+ * SubGraph {tensors 0, inputs 1, outputs 2, operators 3}; Tensor {shape 0, type 1, buffer 2, name 3,
+ * quantization 4}; QuantizationParameters {scale 2, zero_point 3, quantized_dimension 6};
+ * Operator {opcode_index 0, inputs 1, outputs 2, builtin_options_type 3, builtin_options 4};
+ * Buffer {data 0, offset 1, size 2}.
+ */
+final class ModelReader {
+    /** Largest rank accepted. */
+    static final int MAX_RANK = 8;
+    /** Largest element count of one tensor (1 GiB of int8); anything bigger is not a MobileNet. */
+    static final long MAX_ELEMENTS = 1L << 30;
+    /** Most tensors or operators accepted in one graph (MobileNets have a few hundred). */
+    static final int MAX_GRAPH_ITEMS = 16384;
+    /** The deprecated int8 code field holds this when the real code lives in the int32 field. */
+    private static final int PLACEHOLDER_FOR_GREATER_OP_CODES = 127;
+    private static final int BUILTIN_CUSTOM = 32;
+
+    private final FlatBuffer fb;
+    private final String source;
+
+    ModelReader(FlatBuffer fb, String source) {
+        this.fb = fb;
+        this.source = source;
+    }
+
+    Model read() throws InvalidModelException {
+        FlatBuffer.Table model = fb.root("model");
+        int version = model.i32(0, 0);
+        if (version != 3) {
+            throw new InvalidModelException("model: schema version " + version
+                    + " is not TFLite's version 3 (is this a .tflite file?)");
+        }
+        String description = model.string(3, "description");
+        ByteBuffer[] buffers = readBuffers(model);
+        OpCode[] codes = readOpCodes(model);
+
+        FlatBuffer.Vector subgraphs = model.vector(2, "subgraphs", 4);
+        if (subgraphs == null || subgraphs.length() == 0) {
+            throw new InvalidModelException("model: has no subgraph");
+        }
+        if (subgraphs.length() > 1) {
+            throw new InvalidModelException("model: has " + subgraphs.length()
+                    + " subgraphs; Owlet runs single-subgraph models only (no control flow)");
+        }
+        FlatBuffer.Table graph = subgraphs.table(0, "subgraph");
+        List<Tensor> tensors = readTensors(graph, buffers);
+        int[] inputs = indices(graph.ints(1, "inputs"), tensors.size(), "subgraph inputs", false);
+        int[] outputs = indices(graph.ints(2, "outputs"), tensors.size(), "subgraph outputs", false);
+        if (inputs.length == 0 || outputs.length == 0) {
+            throw new InvalidModelException("subgraph: needs at least one input and one output");
+        }
+        List<Operator> operators = readOperators(graph, codes, tensors.size());
+        return new Model(source, description == null ? "" : description, tensors, operators, inputs, outputs);
+    }
+
+    private record OpCode(int code, String name, int version) {
+    }
+
+    private ByteBuffer[] readBuffers(FlatBuffer.Table model) throws InvalidModelException {
+        FlatBuffer.Vector v = model.vector(4, "buffers", 4);
+        if (v == null) {
+            return new ByteBuffer[0];
+        }
+        ByteBuffer[] out = new ByteBuffer[v.length()];
+        for (int i = 0; i < out.length; i++) {
+            FlatBuffer.Table b = v.table(i, "");
+            FlatBuffer.Vector data = b.vector(0, "data", 1);
+            long offset = b.u64(1, 0);
+            long size = b.u64(2, 0);
+            if (data != null && data.length() > 0) {
+                out[i] = data.bytes();
+            } else if (offset > 1) {
+                // Large models keep the data after the flatbuffer, addressed from the file start.
+                fb.check(offset, size, "buffer #" + i + " (offset " + offset + ", size " + size + ")");
+                out[i] = fb.slice((int) offset, (int) size);
+            }
+        }
+        return out;
+    }
+
+    private OpCode[] readOpCodes(FlatBuffer.Table model) throws InvalidModelException {
+        FlatBuffer.Vector v = model.vector(1, "operator_codes", 4);
+        if (v == null) {
+            return new OpCode[0];
+        }
+        OpCode[] out = new OpCode[v.length()];
+        for (int i = 0; i < out.length; i++) {
+            FlatBuffer.Table t = v.table(i, "");
+            int deprecated = t.i8(0, 0);
+            int builtin = t.i32(3, 0);
+            // Writers before the int32 field existed set only the int8 one; newer writers set both, with
+            // the int8 one capped at 127. The larger of the two is the operator.
+            int code = Math.max(deprecated, builtin);
+            int version = t.i32(2, 1);
+            String name;
+            if (code == BUILTIN_CUSTOM) {
+                name = "CUSTOM '" + t.string(1, "custom_code") + "'";
+            } else {
+                BuiltinOp op = BuiltinOp.of(code);
+                name = op != null ? op.name() : "BUILTIN_" + code;
+            }
+            if (code < 0 || (deprecated == PLACEHOLDER_FOR_GREATER_OP_CODES && builtin < deprecated)) {
+                throw new InvalidModelException("operator_codes[" + i + "]: invalid builtin code " + code);
+            }
+            out[i] = new OpCode(code, name, version);
+        }
+        return out;
+    }
+
+    private List<Tensor> readTensors(FlatBuffer.Table graph, ByteBuffer[] buffers) throws InvalidModelException {
+        FlatBuffer.Vector v = graph.vector(0, "tensors", 4);
+        if (v == null) {
+            throw new InvalidModelException("subgraph: has no tensors");
+        }
+        limit(v.length(), "tensors");
+        List<Tensor> out = new ArrayList<>(v.length());
+        for (int i = 0; i < v.length(); i++) {
+            FlatBuffer.Table t = v.table(i, "tensor");
+            String name = t.string(3, "name");
+            String where = "tensor #" + i + (name == null ? "" : " '" + name + "'");
+            int[] shape = t.ints(0, "shape");
+            if (shape == null) {
+                shape = new int[0];
+            }
+            if (shape.length > MAX_RANK) {
+                throw new InvalidModelException(where + ": rank " + shape.length + " exceeds " + MAX_RANK);
+            }
+            long elements = 1;
+            for (int d : shape) {
+                if (d < 0) {
+                    throw new InvalidModelException(where + ": negative dimension in shape " + Arrays.toString(shape));
+                }
+                elements *= d;
+                if (elements > MAX_ELEMENTS) {
+                    throw new InvalidModelException(where + ": shape " + Arrays.toString(shape)
+                            + " has more than " + MAX_ELEMENTS + " elements");
+                }
+            }
+            int typeCode = t.i8(1, 0);
+            TensorType type = TensorType.of(typeCode);
+            if (type == null || !(type == TensorType.FLOAT32 || type == TensorType.INT32 || type == TensorType.UINT8
+                    || type == TensorType.INT8 || type == TensorType.INT64)) {
+                throw new InvalidModelException(where + ": element type "
+                        + (type == null ? "code " + typeCode : type.name()) + " is not supported"
+                        + " (Owlet computes on float32, int32, uint8 and int8)");
+            }
+            long bytes = elements * type.bytes();
+            if (bytes > Integer.MAX_VALUE - 64) {
+                throw new InvalidModelException(where + ": " + bytes + " bytes is too large for one tensor");
+            }
+            int bufferIndex = t.i32(2, 0);
+            if (bufferIndex < 0 || (bufferIndex >= buffers.length && bufferIndex != 0)) {
+                throw new InvalidModelException(where + ": buffer index " + bufferIndex + " is out of range (model has "
+                        + buffers.length + " buffers)");
+            }
+            byte[] data = null;
+            ByteBuffer b = bufferIndex < buffers.length ? buffers[bufferIndex] : null;
+            if (b != null && b.remaining() > 0) {
+                if (b.remaining() != bytes) {
+                    throw new InvalidModelException(where + ": buffer #" + bufferIndex + " holds " + b.remaining()
+                            + " bytes, but shape " + Arrays.toString(shape) + " of " + type + " needs " + bytes);
+                }
+                data = new byte[(int) bytes];
+                b.duplicate().get(data);
+            }
+            Quantization q = readQuantization(t.table(4, "quantization"), shape, where);
+            out.add(new Tensor(i, name == null ? "" : name, type, shape, q, data));
+        }
+        return out;
+    }
+
+    private Quantization readQuantization(FlatBuffer.Table q, int[] shape, String where) throws InvalidModelException {
+        if (q == null) {
+            return Quantization.NONE;
+        }
+        float[] scales = q.floats(2, "scale");
+        long[] zeroPoints = q.longs(3, "zero_point");
+        int dim = q.i32(6, 0);
+        if (scales == null || scales.length == 0) {
+            return Quantization.NONE;
+        }
+        if (zeroPoints == null || zeroPoints.length == 0) {
+            zeroPoints = new long[scales.length];
+        }
+        if (zeroPoints.length != scales.length) {
+            throw new InvalidModelException(where + ": quantization has " + scales.length + " scales but "
+                    + zeroPoints.length + " zero points");
+        }
+        for (float s : scales) {
+            if (!(s > 0) || Float.isInfinite(s)) {
+                throw new InvalidModelException(where + ": quantization scale " + s + " is not a positive finite number");
+            }
+        }
+        if (scales.length > 1) {
+            if (dim < 0 || dim >= shape.length || shape[dim] != scales.length) {
+                throw new InvalidModelException(where + ": " + scales.length + " per-channel scales do not match "
+                        + "quantized_dimension " + dim + " of shape " + Arrays.toString(shape));
+            }
+        }
+        for (long z : zeroPoints) {
+            if (z < -128 || z > 255) {
+                throw new InvalidModelException(where + ": zero point " + z + " is outside the 8-bit range");
+            }
+        }
+        return new Quantization(scales, zeroPoints, dim);
+    }
+
+    private List<Operator> readOperators(FlatBuffer.Table graph, OpCode[] codes, int tensorCount)
+            throws InvalidModelException {
+        FlatBuffer.Vector v = graph.vector(3, "operators", 4);
+        List<Operator> out = new ArrayList<>();
+        if (v == null) {
+            return out;
+        }
+        limit(v.length(), "operators");
+        for (int i = 0; i < v.length(); i++) {
+            FlatBuffer.Table t = v.table(i, "operator");
+            int codeIndex = t.i32(0, 0);
+            if (codeIndex < 0 || codeIndex >= codes.length) {
+                throw new InvalidModelException("op #" + i + ": opcode_index " + codeIndex + " is out of range (model has "
+                        + codes.length + " operator codes)");
+            }
+            OpCode code = codes[codeIndex];
+            String where = "op #" + i + " " + code.name();
+            int[] inputs = indices(t.ints(1, "inputs"), tensorCount, where + " inputs", true);
+            int[] outputs = indices(t.ints(2, "outputs"), tensorCount, where + " outputs", false);
+            BuiltinOp op = BuiltinOp.of(code.code());
+            OperatorOptions options = op == null ? new OperatorOptions.None()
+                    : readOptions(op, t.u8(3, 0), t.table(4, "builtin_options"), where);
+            out.add(new Operator(i, code.code(), op, code.name(), code.version(), inputs, outputs, options));
+        }
+        return out;
+    }
+
+    private static void limit(int count, String what) throws InvalidModelException {
+        if (count > MAX_GRAPH_ITEMS) {
+            throw new InvalidModelException("subgraph: " + count + " " + what + " is more than the limit of "
+                    + MAX_GRAPH_ITEMS);
+        }
+    }
+
+    private static int[] indices(int[] raw, int tensorCount, String where, boolean optionalAllowed)
+            throws InvalidModelException {
+        if (raw == null) {
+            return new int[0];
+        }
+        for (int k = 0; k < raw.length; k++) {
+            int idx = raw[k];
+            if (idx >= tensorCount || idx < (optionalAllowed ? -1 : 0)) {
+                throw new InvalidModelException(where + "[" + k + "]: tensor index " + idx + " is out of range (graph has "
+                        + tensorCount + " tensors)");
+            }
+        }
+        return raw;
+    }
+
+    /** BuiltinOptions union type numbers for the tables read here. */
+    private static int optionsType(BuiltinOp op) {
+        return switch (op) {
+            case CONV_2D -> 1;
+            case DEPTHWISE_CONV_2D -> 2;
+            case AVERAGE_POOL_2D, MAX_POOL_2D -> 5;
+            case FULLY_CONNECTED -> 8;
+            case SOFTMAX -> 9;
+            case CONCATENATION -> 10;
+            case ADD -> 11;
+            case RESHAPE -> 17;
+            case MUL -> 21;
+            case MEAN -> 27;
+            case SUB -> 28;
+            case SQUEEZE -> 30;
+            default -> -1;
+        };
+    }
+
+    private static OperatorOptions readOptions(BuiltinOp op, int type, FlatBuffer.Table t, String where)
+            throws InvalidModelException {
+        int expected = optionsType(op);
+        if (expected < 0) {
+            return new OperatorOptions.None();
+        }
+        if (t != null && type != expected) {
+            throw new InvalidModelException(where + ": builtin_options has union type " + type + ", expected "
+                    + expected);
+        }
+        return switch (op) {
+            case CONV_2D -> new OperatorOptions.Conv2D(padding(t, 0, where), positive(t, 1, "stride_w", where),
+                    positive(t, 2, "stride_h", where), activation(t, 3, where), positive(t, 4, "dilation_w_factor", where),
+                    positive(t, 5, "dilation_h_factor", where));
+            case DEPTHWISE_CONV_2D -> new OperatorOptions.DepthwiseConv2D(padding(t, 0, where),
+                    positive(t, 1, "stride_w", where), positive(t, 2, "stride_h", where),
+                    t == null ? 1 : t.i32(3, 1), activation(t, 4, where), positive(t, 5, "dilation_w_factor", where),
+                    positive(t, 6, "dilation_h_factor", where));
+            case AVERAGE_POOL_2D, MAX_POOL_2D -> new OperatorOptions.Pool2D(padding(t, 0, where),
+                    positive(t, 1, "stride_w", where), positive(t, 2, "stride_h", where),
+                    positive(t, 3, "filter_width", where), positive(t, 4, "filter_height", where),
+                    activation(t, 5, where));
+            case FULLY_CONNECTED -> new OperatorOptions.FullyConnected(activation(t, 0, where),
+                    t == null ? 0 : t.i8(1, 0), t != null && t.bool(2, false));
+            case SOFTMAX -> new OperatorOptions.Softmax(t == null ? 0f : t.f32(0, 0f));
+            case CONCATENATION -> new OperatorOptions.Concatenation(t == null ? 0 : t.i32(0, 0),
+                    activation(t, 1, where));
+            case ADD, MUL, SUB -> new OperatorOptions.Elementwise(activation(t, 0, where));
+            case RESHAPE -> new OperatorOptions.Reshape(t == null ? null : t.ints(0, "new_shape"));
+            case SQUEEZE -> new OperatorOptions.Squeeze(t == null ? new int[0] : orEmpty(t.ints(0, "squeeze_dims")));
+            case MEAN -> new OperatorOptions.Reducer(t != null && t.bool(0, false));
+            default -> new OperatorOptions.None();
+        };
+    }
+
+    private static int[] orEmpty(int[] a) {
+        return a == null ? new int[0] : a;
+    }
+
+    private static Padding padding(FlatBuffer.Table t, int id, String where) throws InvalidModelException {
+        int p = t == null ? 0 : t.i8(id, 0);
+        if (p < 0 || p >= Padding.values().length) {
+            throw new InvalidModelException(where + ": padding " + p + " is neither SAME (0) nor VALID (1)");
+        }
+        return Padding.values()[p];
+    }
+
+    private static Activation activation(FlatBuffer.Table t, int id, String where) throws InvalidModelException {
+        int a = t == null ? 0 : t.i8(id, 0);
+        if (a < 0 || a >= Activation.values().length) {
+            throw new InvalidModelException(where + ": fused activation " + a + " is unknown");
+        }
+        return Activation.values()[a];
+    }
+
+    private static int positive(FlatBuffer.Table t, int id, String field, String where) throws InvalidModelException {
+        int v = t == null ? 1 : t.i32(id, 1);
+        if (v < 1 || v > 1 << 16) {
+            throw new InvalidModelException(where + ": " + field + " = " + v + " is out of range");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,59 @@
+package owlet.runtime.model;
+
+/**
+ * The builtin options of an operator, decoded at load time. One record per options table the runtime
+ * reads; field comments give the schema field ids.
+ */
+public sealed interface OperatorOptions {
+
+    /** For operators that carry no options (or whose options Owlet does not need). */
+    record None() implements OperatorOptions {
+    }
+
+    /** Conv2DOptions: padding 0, stride_w 1, stride_h 2, fused_activation_function 3, dilation_w 4, dilation_h 5. */
+    record Conv2D(Padding padding, int strideW, int strideH, Activation activation, int dilationW,
+                  int dilationH) implements OperatorOptions {
+    }
+
+    /**
+     * DepthwiseConv2DOptions: padding 0, stride_w 1, stride_h 2, depth_multiplier 3,
+     * fused_activation_function 4, dilation_w 5, dilation_h 6.
+     */
+    record DepthwiseConv2D(Padding padding, int strideW, int strideH, int depthMultiplier,
+                           Activation activation, int dilationW, int dilationH) implements OperatorOptions {
+    }
+
+    /** Pool2DOptions: padding 0, stride_w 1, stride_h 2, filter_width 3, filter_height 4, activation 5. */
+    record Pool2D(Padding padding, int strideW, int strideH, int filterWidth, int filterHeight,
+                  Activation activation) implements OperatorOptions {
+    }
+
+    /** FullyConnectedOptions: fused_activation_function 0, weights_format 1, keep_num_dims 2. */
+    record FullyConnected(Activation activation, int weightsFormat, boolean keepNumDims)
+            implements OperatorOptions {
+    }
+
+    /** SoftmaxOptions: beta 0. */
+    record Softmax(float beta) implements OperatorOptions {
+    }
+
+    /** ConcatenationOptions: axis 0, fused_activation_function 1. */
+    record Concatenation(int axis, Activation activation) implements OperatorOptions {
+    }
+
+    /** AddOptions, SubOptions, MulOptions: fused_activation_function 0. */
+    record Elementwise(Activation activation) implements OperatorOptions {
+    }
+
+    /** ReshapeOptions: new_shape 0 (may be absent: the shape then comes from the second input). */
+    record Reshape(int[] newShape) implements OperatorOptions {
+    }
+
+    /** SqueezeOptions: squeeze_dims 0. */
+    record Squeeze(int[] squeezeDims) implements OperatorOptions {
+    }
+
+    /** ReducerOptions: keep_dims 0. */
+    record Reducer(boolean keepDims) implements OperatorOptions {
+    }
+}
