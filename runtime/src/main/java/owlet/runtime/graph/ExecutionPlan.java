@@ -1,0 +1,145 @@
+package owlet.runtime.graph;
+
+import java.util.Arrays;
+import java.util.List;
+import owlet.runtime.kernels.Kernel;
+import owlet.runtime.kernels.OpContext;
+import owlet.runtime.kernels.Ops;
+import owlet.runtime.model.InvalidModelException;
+import owlet.runtime.model.Model;
+import owlet.runtime.model.Operator;
+import owlet.runtime.model.Tensor;
+
+/**
+ * The static schedule of a model: operators run in file order (TFLite's order); each activation tensor
+ * lives from the step that writes it (step 0 for graph inputs) to the last step that reads it (the end for
+ * graph outputs), and the planner gives it a fixed offset in one arena. Built once per model.
+ */
+public final class ExecutionPlan {
+    /** Refuse arenas above this size: no MobileNet needs more than a few MB. */
+    public static final long MAX_ARENA_BYTES = 1L << 30;
+
+    private final Model model;
+    private final int[] offsets;
+    private final int arenaSize;
+    private final long lowerBound;
+
+    private ExecutionPlan(Model model, int[] offsets, int arenaSize, long lowerBound) {
+        this.model = model;
+        this.offsets = offsets;
+        this.arenaSize = arenaSize;
+        this.lowerBound = lowerBound;
+    }
+
+    public static ExecutionPlan create(Model model) throws InvalidModelException {
+        return create(model, new GreedyArenaPlanner());
+    }
+
+    public static ExecutionPlan create(Model model, ArenaPlanner planner) throws InvalidModelException {
+        List<Tensor> tensors = model.tensors();
+        List<Operator> ops = model.operators();
+        int n = tensors.size();
+        int end = ops.size();
+        int[] first = new int[n];
+        int[] last = new int[n];
+        Arrays.fill(first, -1);
+        Arrays.fill(last, -1);
+        for (int in : model.inputs()) {
+            if (tensors.get(in).isConstant()) {
+                throw new InvalidModelException("graph input " + tensors.get(in).describe() + " is a constant");
+            }
+            first[in] = 0;
+            last[in] = 0;
+        }
+        for (Operator op : ops) {
+            int step = op.index();
+            for (int t : op.inputs()) {
+                if (t < 0 || tensors.get(t).isConstant()) {
+                    continue;
+                }
+                if (first[t] < 0) {
+                    throw new InvalidModelException(op.describe() + ": reads " + tensors.get(t).describe()
+                            + " before any operator writes it");
+                }
+                last[t] = Math.max(last[t], step);
+            }
+            for (int t : op.outputs()) {
+                Tensor out = tensors.get(t);
+                if (out.isConstant()) {
+                    throw new InvalidModelException(op.describe() + ": writes to constant " + out.describe());
+                }
+                if (first[t] >= 0) {
+                    throw new InvalidModelException(op.describe() + ": writes " + out.describe()
+                            + ", which is already written by an earlier operator or is a graph input");
+                }
+                first[t] = step;
+                last[t] = step;
+            }
+        }
+        for (int out : model.outputs()) {
+            if (first[out] < 0) {
+                throw new InvalidModelException("graph output " + tensors.get(out).describe() + " is never written");
+            }
+            last[out] = end;
+        }
+        int[] live = java.util.stream.IntStream.range(0, n).filter(t -> first[t] >= 0).toArray();
+        int[] sizes = new int[live.length];
+        int[] f = new int[live.length];
+        int[] l = new int[live.length];
+        for (int k = 0; k < live.length; k++) {
+            sizes[k] = tensors.get(live[k]).byteSize();
+            f[k] = first[live[k]];
+            l[k] = last[live[k]];
+        }
+        long bound = ArenaPlanner.lowerBound(sizes, f, l);
+        if (bound > MAX_ARENA_BYTES) {
+            throw new InvalidModelException("activations need at least " + bound + " bytes at once, more than the "
+                    + MAX_ARENA_BYTES + "-byte limit");
+        }
+        int[] placed = planner.plan(sizes, f, l);
+        long size = ArenaPlanner.arenaSize(placed, sizes);
+        if (size > MAX_ARENA_BYTES) {
+            throw new InvalidModelException("the planned arena of " + size + " bytes exceeds the "
+                    + MAX_ARENA_BYTES + "-byte limit");
+        }
+        int[] offsets = new int[n];
+        Arrays.fill(offsets, -1);
+        for (int k = 0; k < live.length; k++) {
+            offsets[live[k]] = placed[k];
+        }
+        return new ExecutionPlan(model, offsets, (int) size, bound);
+    }
+
+    /** Prepares one kernel per operator; each call gives fresh kernels (they may hold scratch space). */
+    public Kernel[] prepareKernels() throws InvalidModelException {
+        List<Operator> ops = model.operators();
+        Kernel[] kernels = new Kernel[ops.size()];
+        for (Operator op : ops) {
+            try {
+                kernels[op.index()] = Ops.prepare(new OpContext(model.tensors(), op, offsets));
+            } catch (ArithmeticException | IllegalArgumentException e) {
+                throw new InvalidModelException(op.describe() + ": " + e.getMessage(), e);
+            }
+        }
+        return kernels;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    /** Arena offset of an activation tensor, -1 for constants and unused tensors. */
+    public int offset(int tensor) {
+        return offsets[tensor];
+    }
+
+    /** Bytes of the arena. */
+    public int arenaSize() {
+        return arenaSize;
+    }
+
+    /** The most activation bytes that must be live at one step: no plan can use less. */
+    public long lowerBound() {
+        return lowerBound;
+    }
+}

@@ -1,0 +1,201 @@
+package owlet.runtime.kernels;
+
+import owlet.runtime.model.InvalidModelException;
+import owlet.runtime.model.OperatorOptions;
+import owlet.runtime.model.Tensor;
+import owlet.runtime.model.TensorType;
+import owlet.runtime.quant.FixedPoint;
+
+/**
+ * CONV_2D: {@code out[b,y,x,oc] = act(bias[oc] + Σ_{ky,kx,ic} in[b, y*sh - pt + ky*dh, x*sw - pl + kx*dw, ic]
+ * · filter[oc,ky,kx,ic])}, taps outside the input contributing nothing (zero padding).
+ *
+ * <p>Layouts: input NHWC, filter [Cout, KH, KW, Cin], bias [Cout] (int32 for quantized, float32 for
+ * float), output NHWC. Quantized: uint8 per-tensor or int8 per-channel weights (quantized_dimension 0);
+ * the accumulator is int32 over {@code (in - inZp) * (filter - filterZp)}, then bias, multiplier, output
+ * zero point and clamp, in that order, as TFLite's reference kernel.
+ *
+ * <p>Rounding: TFLite's builtin int8 CONV_2D rounds the output stage ties toward +infinity (see
+ * {@link FixedPoint#multiplyByQuantizedMultiplierTiesUp}); its uint8 kernel rounds ties away from zero.
+ */
+public final class Conv2D {
+    private Conv2D() {
+    }
+
+    public static Kernel prepare(OpContext ctx) throws InvalidModelException {
+        ctx.requireArity(2, 3, 1);
+        OperatorOptions.Conv2D o = ctx.options(OperatorOptions.Conv2D.class);
+        Tensor in = ctx.input(0);
+        Tensor filter = ctx.input(1);
+        Tensor bias = ctx.optionalInput(2);
+        Tensor out = ctx.output(0);
+        ctx.requireRank(in, "input", 4);
+        ctx.requireRank(filter, "filter", 4);
+        ctx.requireConstant(filter, "filter");
+        int batches = in.dim(0);
+        int inH = in.dim(1);
+        int inW = in.dim(2);
+        int inC = in.dim(3);
+        int outC = filter.dim(0);
+        int kh = filter.dim(1);
+        int kw = filter.dim(2);
+        if (filter.dim(3) != inC) {
+            throw ctx.fail("filter has " + filter.dim(3) + " input channels, input has " + inC);
+        }
+        int outH = Geometry.outputSize(o.padding(), inH, kh, o.strideH(), o.dilationH());
+        int outW = Geometry.outputSize(o.padding(), inW, kw, o.strideW(), o.dilationW());
+        ctx.requireShape(out, "output", batches, outH, outW, outC);
+        if (bias != null) {
+            ctx.requireConstant(bias, "bias");
+            ctx.requireShape(bias, "bias", outC);
+        }
+        Window w = new Window(batches, inH, inW, inC, outH, outW, outC, kh, kw, o.strideH(), o.strideW(),
+                o.dilationH(), o.dilationW(),
+                Geometry.paddingBefore(inH, kh, o.strideH(), o.dilationH(), outH),
+                Geometry.paddingBefore(inW, kw, o.strideW(), o.dilationW(), outW),
+                ctx.offset(in), ctx.offset(out));
+        if (in.type() == TensorType.FLOAT32) {
+            ctx.requireType(filter, "filter", TensorType.FLOAT32);
+            ctx.requireType(out, "output", TensorType.FLOAT32);
+            float[] b = bias == null ? new float[outC] : floatBias(ctx, bias);
+            float[] range = Quant8.activationRangeFloat(ctx, o.activation());
+            return new FloatKernel(w, Quant8.floats(filter), b, range[0], range[1]);
+        }
+        ctx.requireType(in, "input", TensorType.UINT8, TensorType.INT8);
+        ctx.requireType(filter, "filter", in.type());
+        ctx.requireType(out, "output", in.type());
+        ChannelRequant rq = ChannelRequant.prepare(ctx, in, filter, bias, out, 0, outC, o.activation());
+        byte[] weights = Quant8.storedBytes(filter);
+        int filterOffset = -Quant8.storedZeroPoint(filter);
+        short[] packed = new short[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            packed[i] = (short) (weights[i] + filterOffset);
+        }
+        boolean tiesUp = in.type() == TensorType.INT8;
+        return new QuantizedKernel(w, packed, -Quant8.storedZeroPoint(in), rq, tiesUp);
+    }
+
+    private static float[] floatBias(OpContext ctx, Tensor bias) throws InvalidModelException {
+        ctx.requireType(bias, "bias", TensorType.FLOAT32);
+        return Quant8.floats(bias);
+    }
+
+    /** Shapes, strides, dilation, padding and arena offsets of a windowed op. */
+    record Window(int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kh, int kw,
+                  int strideH, int strideW, int dilationH, int dilationW, int padTop, int padLeft,
+                  int inOffset, int outOffset) {
+    }
+
+    /** Reference int8 kernel; {@code filter} holds {@code weight - filterZp}, [Cout, KH, KW, Cin]. */
+    static final class QuantizedKernel implements Kernel {
+        private final Window w;
+        private final short[] filter;
+        private final int inputOffset;
+        private final ChannelRequant rq;
+        private final boolean tiesUp;
+
+        QuantizedKernel(Window w, short[] filter, int inputOffset, ChannelRequant rq, boolean tiesUp) {
+            this.w = w;
+            this.filter = filter;
+            this.inputOffset = inputOffset;
+            this.rq = rq;
+            this.tiesUp = tiesUp;
+        }
+
+        @Override
+        public void eval(byte[] arena) {
+            Window g = w;
+            int inRow = g.inW() * g.inC();
+            int inImage = g.inH() * inRow;
+            int outPos = g.outOffset();
+            for (int b = 0; b < g.batches(); b++) {
+                int inBase = g.inOffset() + b * inImage;
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    int iy0 = oy * g.strideH() - g.padTop();
+                    for (int ox = 0; ox < g.outW(); ox++) {
+                        int ix0 = ox * g.strideW() - g.padLeft();
+                        for (int oc = 0; oc < g.outC(); oc++) {
+                            int acc = 0;
+                            int fBase = oc * g.kh() * g.kw() * g.inC();
+                            for (int ky = 0; ky < g.kh(); ky++) {
+                                int iy = iy0 + ky * g.dilationH();
+                                if (iy < 0 || iy >= g.inH()) {
+                                    continue;
+                                }
+                                for (int kx = 0; kx < g.kw(); kx++) {
+                                    int ix = ix0 + kx * g.dilationW();
+                                    if (ix < 0 || ix >= g.inW()) {
+                                        continue;
+                                    }
+                                    int ip = inBase + iy * inRow + ix * g.inC();
+                                    int fp = fBase + (ky * g.kw() + kx) * g.inC();
+                                    for (int ic = 0; ic < g.inC(); ic++) {
+                                        acc += (arena[ip + ic] + inputOffset) * filter[fp + ic];
+                                    }
+                                }
+                            }
+                            arena[outPos++] = rq.requantize(acc, oc, tiesUp);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Float32 kernel. */
+    static final class FloatKernel implements Kernel {
+        private final Window w;
+        private final float[] filter;
+        private final float[] bias;
+        private final float min;
+        private final float max;
+
+        FloatKernel(Window w, float[] filter, float[] bias, float min, float max) {
+            this.w = w;
+            this.filter = filter;
+            this.bias = bias;
+            this.min = min;
+            this.max = max;
+        }
+
+        @Override
+        public void eval(byte[] arena) {
+            Window g = w;
+            int inRow = g.inW() * g.inC();
+            int inImage = g.inH() * inRow;
+            int outIndex = 0;
+            for (int b = 0; b < g.batches(); b++) {
+                int inBase = g.inOffset() + 4 * b * inImage;
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    int iy0 = oy * g.strideH() - g.padTop();
+                    for (int ox = 0; ox < g.outW(); ox++) {
+                        int ix0 = ox * g.strideW() - g.padLeft();
+                        for (int oc = 0; oc < g.outC(); oc++) {
+                            float acc = 0f;
+                            int fBase = oc * g.kh() * g.kw() * g.inC();
+                            for (int ky = 0; ky < g.kh(); ky++) {
+                                int iy = iy0 + ky * g.dilationH();
+                                if (iy < 0 || iy >= g.inH()) {
+                                    continue;
+                                }
+                                for (int kx = 0; kx < g.kw(); kx++) {
+                                    int ix = ix0 + kx * g.dilationW();
+                                    if (ix < 0 || ix >= g.inW()) {
+                                        continue;
+                                    }
+                                    int ip = inBase + 4 * (iy * inRow + ix * g.inC());
+                                    int fp = fBase + (ky * g.kw() + kx) * g.inC();
+                                    for (int ic = 0; ic < g.inC(); ic++) {
+                                        acc += ArenaFloats.getFloat(arena, ip + 4 * ic) * filter[fp + ic];
+                                    }
+                                }
+                            }
+                            float v = Math.min(max, Math.max(min, acc + bias[oc]));
+                            ArenaFloats.setFloat(arena, g.outOffset() + 4 * outIndex++, v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package owlet.runtime.kernels;
+
+import java.util.EnumSet;
+import java.util.Set;
+import owlet.runtime.model.BuiltinOp;
+import owlet.runtime.model.InvalidModelException;
+
+/** The op resolver: which op class prepares each builtin operator. */
+public final class Ops {
+    private Ops() {
+    }
+
+    /** Operators the runtime can execute. */
+    public static final Set<BuiltinOp> SUPPORTED = EnumSet.of(BuiltinOp.CONV_2D, BuiltinOp.DEPTHWISE_CONV_2D,
+            BuiltinOp.AVERAGE_POOL_2D, BuiltinOp.MAX_POOL_2D, BuiltinOp.FULLY_CONNECTED, BuiltinOp.ADD,
+            BuiltinOp.RESHAPE, BuiltinOp.SQUEEZE, BuiltinOp.SOFTMAX, BuiltinOp.QUANTIZE, BuiltinOp.DEQUANTIZE,
+            BuiltinOp.CONCATENATION, BuiltinOp.MEAN, BuiltinOp.PAD);
+
+    /** Validates the operator in {@code ctx} and returns its prepared kernel. */
+    public static Kernel prepare(OpContext ctx) throws InvalidModelException {
+        BuiltinOp op = ctx.op().op();
+        if (op == null || !SUPPORTED.contains(op)) {
+            throw ctx.fail("operator is not supported by Owlet (supported: " + SUPPORTED + ")");
+        }
+        return switch (op) {
+            case CONV_2D -> Conv2D.prepare(ctx);
+            case DEPTHWISE_CONV_2D -> DepthwiseConv2D.prepare(ctx);
+            case AVERAGE_POOL_2D -> AveragePool2D.prepare(ctx);
+            case MAX_POOL_2D -> MaxPool2D.prepare(ctx);
+            case FULLY_CONNECTED -> FullyConnected.prepare(ctx);
+            case ADD -> Add.prepare(ctx);
+            case RESHAPE, SQUEEZE -> Reshape.prepare(ctx);
+            case SOFTMAX -> Softmax.prepare(ctx);
+            case QUANTIZE -> Quantize.prepare(ctx);
+            case DEQUANTIZE -> Dequantize.prepare(ctx);
+            case CONCATENATION -> Concatenation.prepare(ctx);
+            case MEAN -> Mean.prepare(ctx);
+            case PAD -> Pad.prepare(ctx);
+            default -> throw ctx.fail("operator is not supported by Owlet");
+        };
+    }
+}
