@@ -1,0 +1,25 @@
+package owlet.runtime.image;
+
+/**
+ * Run by {@link ImagesTest} in a JVM limited to java.base: PPM and BMP must decode, JPEG must fail
+ * with the java.desktop message. Prints one line per check; exits non-zero on any surprise.
+ */
+public final class NoDesktopProbe {
+    private NoDesktopProbe() {}
+
+    public static void main(String[] args) throws Exception {
+        if (ModuleLayer.boot().findModule("java.desktop").isPresent()) {
+            throw new AssertionError("java.desktop is present; run with --limit-modules java.base");
+        }
+        byte[] ppmFile = TestImages.concat(TestImages.ascii("P6 1 1 255\n"), new byte[3]);
+        RgbImage ppm = Images.decode(ppmFile, "a.ppm");
+        RgbImage bmp = Images.decode(TestImages.bmp(3, 2, 24, false), "a.bmp");
+        System.out.println("ppm " + ppm + ", bmp " + bmp);
+        try {
+            Images.decode(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0}, "a.jpg");
+            throw new AssertionError("JPEG decoded without java.desktop");
+        } catch (ImageFormatException e) {
+            System.out.println(e.getMessage());
+        }
+    }
+}
