@@ -82,6 +82,22 @@ public final class ExecutionPlan {
             }
             last[out] = end;
         }
+        // Kernels copy and pack their weights; a hostile file could make thousands of ops share one large
+        // constant and multiply the memory that takes. Refuse sharing beyond a small factor.
+        long constantBytes = 0;
+        long referencedBytes = 0;
+        for (Tensor t : tensors) {
+            constantBytes += t.isConstant() ? t.byteSize() : 0;
+        }
+        for (Operator op : ops) {
+            for (int t : op.inputs()) {
+                referencedBytes += t >= 0 && tensors.get(t).isConstant() ? tensors.get(t).byteSize() : 0;
+            }
+        }
+        if (referencedBytes > 4 * constantBytes + (1 << 20)) {
+            throw new InvalidModelException("operators read " + referencedBytes + " bytes of constants, but the model holds "
+                    + constantBytes + ": constants shared by that many operators are not supported");
+        }
         int[] live = java.util.stream.IntStream.range(0, n).filter(t -> first[t] >= 0).toArray();
         int[] sizes = new int[live.length];
         int[] f = new int[live.length];
@@ -96,7 +112,12 @@ public final class ExecutionPlan {
             throw new InvalidModelException("activations need at least " + bound + " bytes at once, more than the "
                     + MAX_ARENA_BYTES + "-byte limit");
         }
-        int[] placed = planner.plan(sizes, f, l);
+        int[] placed;
+        try {
+            placed = planner.plan(sizes, f, l);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException("cannot plan the arena: " + e.getMessage(), e);
+        }
         long size = ArenaPlanner.arenaSize(placed, sizes);
         if (size > MAX_ARENA_BYTES) {
             throw new InvalidModelException("the planned arena of " + size + " bytes exceeds the "

@@ -6,23 +6,33 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Greedy best-first placement, after TFLite Micro's greedy planner:
+ * Greedy first-fit placement, after TFLite Micro's greedy planner:
  * <ol>
- *   <li>sort the buffers by size, largest first (ties: earlier first use first);</li>
+ *   <li>order the buffers: by size, largest first (ties: earlier first use first);</li>
  *   <li>for each buffer, collect the already placed buffers whose lifetimes overlap it, sorted by offset;</li>
  *   <li>walk the gaps between them from offset 0 and take the first gap the buffer fits in (after the last
  *       one if none does).</li>
  * </ol>
- * Offsets are multiples of {@link #ALIGNMENT}.
+ * No single order wins everywhere: largest-first leaves MobileNet V1 0.25's input gap unused (arena 1.17×
+ * the lower bound), first-use-first fragments the others. So the plan is made in both orders and the
+ * smaller arena kept. Offsets are multiples of {@link #ALIGNMENT}.
  */
 public final class GreedyArenaPlanner implements ArenaPlanner {
     public static final int ALIGNMENT = 16;
 
     @Override
     public int[] plan(int[] sizes, int[] first, int[] last) {
+        int[] bySize = place(sizes, first, last,
+                Comparator.<Integer>comparingInt(i -> -sizes[i]).thenComparingInt(i -> first[i]));
+        int[] byFirstUse = place(sizes, first, last,
+                Comparator.<Integer>comparingInt(i -> first[i]).thenComparingInt(i -> -sizes[i]));
+        return ArenaPlanner.arenaSize(byFirstUse, sizes) < ArenaPlanner.arenaSize(bySize, sizes) ? byFirstUse : bySize;
+    }
+
+    private static int[] place(int[] sizes, int[] first, int[] last, Comparator<Integer> ordering) {
         int n = sizes.length;
         Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
-        java.util.Arrays.sort(order, Comparator.<Integer>comparingInt(i -> -sizes[i]).thenComparingInt(i -> first[i]));
+        java.util.Arrays.sort(order, ordering);
         int[] offsets = new int[n];
         List<Integer> placed = new ArrayList<>();
         for (int i : order) {
@@ -41,7 +51,7 @@ public final class GreedyArenaPlanner implements ArenaPlanner {
                 candidate = Math.max(candidate, align((long) offsets[p] + sizes[p]));
             }
             if (candidate > Integer.MAX_VALUE - sizes[i]) {
-                throw new IllegalStateException("arena larger than 2 GiB");
+                throw new IllegalArgumentException("arena would be larger than 2 GiB");
             }
             offsets[i] = (int) candidate;
             placed.add(i);

@@ -14,10 +14,19 @@ import java.nio.ByteOrder;
  *
  * <p>Every position read is checked against the buffer: a malformed file raises
  * {@link InvalidModelException} naming the field path, never an index exception.
+ *
+ * <p>Every array decoded out of the file is also charged against a budget of twice the file size. A
+ * well-formed file decodes each vector once, so it needs at most its own size; a hostile one can point
+ * thousands of fields at one large vector, and would otherwise decode it once per reference until the
+ * heap runs out.
  */
 public final class FlatBuffer {
+    /** Decoded arrays may total at most this many times the file size. */
+    static final int DECODE_FACTOR = 2;
+
     private final ByteBuffer buf;
     private final int limit;
+    private long decoded;
 
     public FlatBuffer(ByteBuffer source) {
         this.buf = source.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -38,6 +47,16 @@ public final class FlatBuffer {
         if (pos < 0 || len < 0 || pos + len > limit) {
             throw new InvalidModelException(what + ": bytes " + pos + ".." + (pos + len)
                     + " lie outside the " + limit + "-byte file (truncated or corrupt)");
+        }
+    }
+
+    /** Counts {@code bytes} about to be copied out of the file into a new array; see the class comment. */
+    void charge(long bytes, String what) throws InvalidModelException {
+        decoded += bytes;
+        if (decoded > (long) DECODE_FACTOR * limit) {
+            throw new InvalidModelException(what + ": decoding " + bytes + " more bytes would bring the data read "
+                    + "from the " + limit + "-byte file to " + decoded + " bytes, more than " + DECODE_FACTOR
+                    + " times its size (do many fields point at the same data?)");
         }
     }
 
@@ -182,8 +201,17 @@ public final class FlatBuffer {
             return new Vector(fb, start + 4, (int) count, elementSize, what);
         }
 
+        /** The vector in field {@code id}, or null when absent, charged as about to be decoded. */
+        private Vector vectorToDecode(int id, String name, int elementSize) throws InvalidModelException {
+            Vector v = vector(id, name, elementSize);
+            if (v != null) {
+                fb.charge((long) v.length * elementSize, v.path);
+            }
+            return v;
+        }
+
         public String string(int id, String name) throws InvalidModelException {
-            Vector v = vector(id, name, 1);
+            Vector v = vectorToDecode(id, name, 1);
             if (v == null) {
                 return null;
             }
@@ -193,7 +221,7 @@ public final class FlatBuffer {
         }
 
         public int[] ints(int id, String name) throws InvalidModelException {
-            Vector v = vector(id, name, 4);
+            Vector v = vectorToDecode(id, name, 4);
             if (v == null) {
                 return null;
             }
@@ -205,7 +233,7 @@ public final class FlatBuffer {
         }
 
         public long[] longs(int id, String name) throws InvalidModelException {
-            Vector v = vector(id, name, 8);
+            Vector v = vectorToDecode(id, name, 8);
             if (v == null) {
                 return null;
             }
@@ -217,7 +245,7 @@ public final class FlatBuffer {
         }
 
         public float[] floats(int id, String name) throws InvalidModelException {
-            Vector v = vector(id, name, 4);
+            Vector v = vectorToDecode(id, name, 4);
             if (v == null) {
                 return null;
             }

@@ -3,7 +3,9 @@ package owlet.runtime.model;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Decodes a TFLite flatbuffer into a {@link Model}, validating as it goes. Field ids are from TFLite's
@@ -27,6 +29,8 @@ final class ModelReader {
 
     private final FlatBuffer fb;
     private final String source;
+    /** Constant data copied out of the file, by buffer index: tensors sharing a buffer share the copy. */
+    private final Map<Integer, byte[]> constants = new HashMap<>();
 
     ModelReader(FlatBuffer fb, String source) {
         this.fb = fb;
@@ -41,7 +45,7 @@ final class ModelReader {
                     + " is not TFLite's version 3 (is this a .tflite file?)");
         }
         String description = model.string(3, "description");
-        ByteBuffer[] buffers = readBuffers(model);
+        FlatBuffer.Vector buffers = readBuffers(model);
         OpCode[] codes = readOpCodes(model);
 
         FlatBuffer.Vector subgraphs = model.vector(2, "subgraphs", 4);
@@ -66,26 +70,53 @@ final class ModelReader {
     private record OpCode(int code, String name, int version) {
     }
 
-    private ByteBuffer[] readBuffers(FlatBuffer.Table model) throws InvalidModelException {
+    /**
+     * Checks every entry of the buffers vector, keeping nothing: a tensor looks its buffer up again, so
+     * memory follows the buffers used, not the length of the vector.
+     */
+    private FlatBuffer.Vector readBuffers(FlatBuffer.Table model) throws InvalidModelException {
         FlatBuffer.Vector v = model.vector(4, "buffers", 4);
-        if (v == null) {
-            return new ByteBuffer[0];
-        }
-        ByteBuffer[] out = new ByteBuffer[v.length()];
-        for (int i = 0; i < out.length; i++) {
-            FlatBuffer.Table b = v.table(i, "");
-            FlatBuffer.Vector data = b.vector(0, "data", 1);
-            long offset = b.u64(1, 0);
-            long size = b.u64(2, 0);
-            if (data != null && data.length() > 0) {
-                out[i] = data.bytes();
-            } else if (offset > 1) {
-                // Large models keep the data after the flatbuffer, addressed from the file start.
-                fb.check(offset, size, "buffer #" + i + " (offset " + offset + ", size " + size + ")");
-                out[i] = fb.slice((int) offset, (int) size);
+        if (v != null) {
+            for (int i = 0; i < v.length(); i++) {
+                buffer(v, i);
             }
         }
-        return out;
+        return v;
+    }
+
+    /** The bytes of buffer {@code i} as a slice of the file, or null when it holds none. */
+    private ByteBuffer buffer(FlatBuffer.Vector buffers, int i) throws InvalidModelException {
+        FlatBuffer.Table b = buffers.table(i, "");
+        FlatBuffer.Vector data = b.vector(0, "data", 1);
+        long offset = b.u64(1, 0);
+        long size = b.u64(2, 0);
+        if (data != null && data.length() > 0) {
+            return data.bytes();
+        } else if (offset > 1) {
+            // Large models keep the data after the flatbuffer, addressed from the file start.
+            fb.check(offset, size, "buffer #" + i + " (offset " + offset + ", size " + size + ")");
+            return fb.slice((int) offset, (int) size);
+        }
+        return null;
+    }
+
+    /**
+     * The constant data of buffer {@code i}, copied once however many tensors use it, or null when the
+     * buffer is empty.
+     */
+    private byte[] constant(FlatBuffer.Vector buffers, int i, String where) throws InvalidModelException {
+        byte[] data = constants.get(i);
+        if (data == null) {
+            ByteBuffer b = buffer(buffers, i);
+            if (b == null || b.remaining() == 0) {
+                return null;
+            }
+            fb.charge(b.remaining(), where + ": buffer #" + i);
+            data = new byte[b.remaining()];
+            b.duplicate().get(data);
+            constants.put(i, data);
+        }
+        return data;
     }
 
     private OpCode[] readOpCodes(FlatBuffer.Table model) throws InvalidModelException {
@@ -93,6 +124,7 @@ final class ModelReader {
         if (v == null) {
             return new OpCode[0];
         }
+        limit(v.length(), "model", "operator codes");
         OpCode[] out = new OpCode[v.length()];
         for (int i = 0; i < out.length; i++) {
             FlatBuffer.Table t = v.table(i, "");
@@ -117,12 +149,14 @@ final class ModelReader {
         return out;
     }
 
-    private List<Tensor> readTensors(FlatBuffer.Table graph, ByteBuffer[] buffers) throws InvalidModelException {
+    private List<Tensor> readTensors(FlatBuffer.Table graph, FlatBuffer.Vector buffers)
+            throws InvalidModelException {
         FlatBuffer.Vector v = graph.vector(0, "tensors", 4);
         if (v == null) {
             throw new InvalidModelException("subgraph: has no tensors");
         }
-        limit(v.length(), "tensors");
+        limit(v.length(), "subgraph", "tensors");
+        int bufferCount = buffers == null ? 0 : buffers.length();
         List<Tensor> out = new ArrayList<>(v.length());
         for (int i = 0; i < v.length(); i++) {
             FlatBuffer.Table t = v.table(i, "tensor");
@@ -136,14 +170,19 @@ final class ModelReader {
                 throw new InvalidModelException(where + ": rank " + shape.length + " exceeds " + MAX_RANK);
             }
             long elements = 1;
+            // The product of the nonzero dimensions: a zero-size tensor may not hide absurd ones, so that
+            // every product of dimensions a kernel forms fits an int.
+            long extent = 1;
             for (int d : shape) {
                 if (d < 0) {
                     throw new InvalidModelException(where + ": negative dimension in shape " + Arrays.toString(shape));
                 }
                 elements *= d;
-                if (elements > MAX_ELEMENTS) {
+                extent *= Math.max(d, 1);
+                if (extent > MAX_ELEMENTS) {
                     throw new InvalidModelException(where + ": shape " + Arrays.toString(shape)
-                            + " has more than " + MAX_ELEMENTS + " elements");
+                            + " has more than " + MAX_ELEMENTS + " elements"
+                            + (elements == 0 ? " (counting its zero dimensions as 1)" : ""));
                 }
             }
             int typeCode = t.i8(1, 0);
@@ -159,19 +198,14 @@ final class ModelReader {
                 throw new InvalidModelException(where + ": " + bytes + " bytes is too large for one tensor");
             }
             int bufferIndex = t.i32(2, 0);
-            if (bufferIndex < 0 || (bufferIndex >= buffers.length && bufferIndex != 0)) {
+            if (bufferIndex < 0 || (bufferIndex >= bufferCount && bufferIndex != 0)) {
                 throw new InvalidModelException(where + ": buffer index " + bufferIndex + " is out of range (model has "
-                        + buffers.length + " buffers)");
+                        + bufferCount + " buffers)");
             }
-            byte[] data = null;
-            ByteBuffer b = bufferIndex < buffers.length ? buffers[bufferIndex] : null;
-            if (b != null && b.remaining() > 0) {
-                if (b.remaining() != bytes) {
-                    throw new InvalidModelException(where + ": buffer #" + bufferIndex + " holds " + b.remaining()
-                            + " bytes, but shape " + Arrays.toString(shape) + " of " + type + " needs " + bytes);
-                }
-                data = new byte[(int) bytes];
-                b.duplicate().get(data);
+            byte[] data = bufferIndex < bufferCount ? constant(buffers, bufferIndex, where) : null;
+            if (data != null && data.length != bytes) {
+                throw new InvalidModelException(where + ": buffer #" + bufferIndex + " holds " + data.length
+                        + " bytes, but shape " + Arrays.toString(shape) + " of " + type + " needs " + bytes);
             }
             Quantization q = readQuantization(t.table(4, "quantization"), shape, where);
             out.add(new Tensor(i, name == null ? "" : name, type, shape, q, data));
@@ -222,7 +256,7 @@ final class ModelReader {
         if (v == null) {
             return out;
         }
-        limit(v.length(), "operators");
+        limit(v.length(), "subgraph", "operators");
         for (int i = 0; i < v.length(); i++) {
             FlatBuffer.Table t = v.table(i, "operator");
             int codeIndex = t.i32(0, 0);
@@ -242,9 +276,9 @@ final class ModelReader {
         return out;
     }
 
-    private static void limit(int count, String what) throws InvalidModelException {
+    private static void limit(int count, String owner, String what) throws InvalidModelException {
         if (count > MAX_GRAPH_ITEMS) {
-            throw new InvalidModelException("subgraph: " + count + " " + what + " is more than the limit of "
+            throw new InvalidModelException(owner + ": " + count + " " + what + " is more than the limit of "
                     + MAX_GRAPH_ITEMS);
         }
     }
