@@ -11,8 +11,16 @@ import owlet.runtime.quant.QuantizedMultiplier;
 /**
  * The output stage of a quantized conv, depthwise conv or fully connected op, per output channel:
  * {@code clamp(M_c(acc + bias_c) + outZp)} with {@code M_c = inScale * filterScale_c / outScale} as a Q31
- * multiplier and shift (TFLite's PopulateConvolutionQuantizationParams, computed in double).
- * Per-tensor weights give the same multiplier to every channel.
+ * multiplier and shift.
+ *
+ * <p>TFLite computes {@code M_c} two ways, and the low bits differ for most layers of the uint8 MobileNets:
+ * <ul>
+ *   <li>{@link #prepare}: per channel, entirely in double (PopulateConvolutionQuantizationParams) — int8
+ *       CONV_2D and DEPTHWISE_CONV_2D, and FULLY_CONNECTED with per-channel weights;</li>
+ *   <li>{@link #prepareLegacy}: one multiplier, {@code (double) (inScale * filterScale) / outScale} with the
+ *       product of the two scales rounded to float first (GetQuantizedConvolutionMultipler) — uint8 CONV_2D
+ *       and DEPTHWISE_CONV_2D, and FULLY_CONNECTED with per-tensor weights.</li>
+ * </ul>
  */
 public final class ChannelRequant {
     final int[] bias;
@@ -40,6 +48,19 @@ public final class ChannelRequant {
     public static ChannelRequant prepare(OpContext ctx, Tensor in, Tensor filter, Tensor bias, Tensor out,
                                          int channelDim, int channels, Activation activation)
             throws InvalidModelException {
+        return prepare(ctx, in, filter, bias, out, channelDim, channels, activation, false);
+    }
+
+    /** The legacy single multiplier; the filter must be quantized per tensor. */
+    public static ChannelRequant prepareLegacy(OpContext ctx, Tensor in, Tensor filter, Tensor bias, Tensor out,
+                                               int channels, Activation activation) throws InvalidModelException {
+        ctx.requirePerTensor(filter, "filter");
+        return prepare(ctx, in, filter, bias, out, 0, channels, activation, true);
+    }
+
+    private static ChannelRequant prepare(OpContext ctx, Tensor in, Tensor filter, Tensor bias, Tensor out,
+                                          int channelDim, int channels, Activation activation, boolean legacy)
+            throws InvalidModelException {
         ctx.requirePerTensor(in, "input");
         ctx.requirePerTensor(out, "output");
         ctx.requireQuantized(filter, "filter");
@@ -62,11 +83,17 @@ public final class ChannelRequant {
         }
         int[] m = new int[channels];
         int[] s = new int[channels];
-        double inScale = in.quantization().scale();
-        double outScale = out.quantization().scale();
+        float inScale = in.quantization().scale();
+        float outScale = out.quantization().scale();
         for (int c = 0; c < channels; c++) {
-            double filterScale = fq.scales()[fq.isPerChannel() ? c : 0];
-            QuantizedMultiplier qm = QuantizedMultiplier.of(inScale * filterScale / outScale);
+            float filterScale = fq.scales()[fq.isPerChannel() ? c : 0];
+            double real = legacy ? (double) (inScale * filterScale) / outScale
+                    : (double) inScale * filterScale / outScale;
+            if (!(real > 0) || Double.isInfinite(real)) {
+                throw ctx.fail("scales give the output multiplier " + real + " for channel " + c
+                        + "; it must be positive and finite");
+            }
+            QuantizedMultiplier qm = QuantizedMultiplier.of(real);
             m[c] = qm.multiplier();
             s[c] = qm.shift();
         }

@@ -16,7 +16,8 @@ import owlet.runtime.quant.FixedPoint;
  * zero point and clamp, in that order, as TFLite's reference kernel.
  *
  * <p>Rounding: TFLite's builtin int8 CONV_2D rounds the output stage ties toward +infinity (see
- * {@link FixedPoint#multiplyByQuantizedMultiplierTiesUp}); its uint8 kernel rounds ties away from zero.
+ * {@link FixedPoint#multiplyByQuantizedMultiplierTiesUp}); its uint8 kernel rounds ties away from zero and
+ * uses the legacy single multiplier ({@link ChannelRequant#prepareLegacy}).
  */
 public final class Conv2D {
     private Conv2D() {
@@ -64,7 +65,9 @@ public final class Conv2D {
         ctx.requireType(in, "input", TensorType.UINT8, TensorType.INT8);
         ctx.requireType(filter, "filter", in.type());
         ctx.requireType(out, "output", in.type());
-        ChannelRequant rq = ChannelRequant.prepare(ctx, in, filter, bias, out, 0, outC, o.activation());
+        ChannelRequant rq = in.type() == TensorType.UINT8
+                ? ChannelRequant.prepareLegacy(ctx, in, filter, bias, out, outC, o.activation())
+                : ChannelRequant.prepare(ctx, in, filter, bias, out, 0, outC, o.activation());
         byte[] weights = Quant8.storedBytes(filter);
         int filterOffset = -Quant8.storedZeroPoint(filter);
         short[] packed = new short[weights.length];
@@ -190,7 +193,7 @@ public final class Conv2D {
                                     }
                                 }
                             }
-                            float v = Math.min(max, Math.max(min, acc + bias[oc]));
+                            float v = FloatClamp.apply(acc + bias[oc], min, max);
                             ArenaFloats.setFloat(arena, g.outOffset() + 4 * outIndex++, v);
                         }
                     }

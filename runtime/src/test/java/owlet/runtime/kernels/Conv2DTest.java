@@ -178,8 +178,10 @@ class Conv2DTest {
                             }
                         }
                     }
-                    QuantizedMultiplier m = QuantizedMultiplier.of(
-                            (double) inScale * wScales[wScales.length == 1 ? 0 : oc] / (double) outScale);
+                    float ws = wScales[wScales.length == 1 ? 0 : oc];
+                    // uint8: TFLite's legacy multiplier rounds the scale product to float first
+                    QuantizedMultiplier m = QuantizedMultiplier.of(u8 ? (double) (inScale * ws) / outScale
+                            : (double) inScale * ws / outScale);
                     int x = (int) acc + bias[oc];
                     int v = u8 ? FixedPoint.multiplyByQuantizedMultiplier(x, m.multiplier(), m.shift())
                             : FixedPoint.multiplyByQuantizedMultiplierTiesUp(x, m.multiplier(), m.shift());

@@ -122,4 +122,33 @@ public final class OpHarness {
     public void run(Kernel k) {
         k.eval(arena);
     }
+
+    /** A constant 8-bit tensor from values in the original representation (uint8 as 0..255). */
+    public int constant8(TensorType type, Quantization q, int[] values, int... shape) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            b[i] = (byte) values[i];
+        }
+        return constant(type, q, b, shape);
+    }
+
+    /** Writes 8-bit values given as ints in the original representation (uint8 as 0..255). */
+    public void set8(int index, int[] values) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            b[i] = (byte) values[i];
+        }
+        set(index, b);
+    }
+
+    /** Reads 8-bit values as ints in the original representation (uint8 as 0..255, int8 as -128..127). */
+    public int[] get8Ints(int index) {
+        byte[] b = get8(index);
+        boolean unsigned = tensors.get(index).type() == TensorType.UINT8;
+        int[] out = new int[b.length];
+        for (int i = 0; i < b.length; i++) {
+            out[i] = unsigned ? b[i] & 0xFF : b[i];
+        }
+        return out;
+    }
 }

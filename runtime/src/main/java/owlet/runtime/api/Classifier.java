@@ -1,0 +1,128 @@
+package owlet.runtime.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import owlet.runtime.image.Preprocess;
+import owlet.runtime.image.RgbImage;
+import owlet.runtime.model.InvalidModelException;
+import owlet.runtime.model.Model;
+import owlet.runtime.model.Tensor;
+import owlet.runtime.model.TensorType;
+
+/**
+ * Image classification over an interpreter: preprocess (central square crop, bilinear resize to the
+ * model's input), fill the input tensor, run, rank the outputs. Ranking is by quantized value, highest
+ * first, ties to the lower index, as in TFLite's reference outputs. Not thread-safe: one per thread.
+ */
+public final class Classifier {
+    private final Interpreter interpreter;
+    private final Labels labels;
+    private final int size;
+    private final Tensor input;
+    private final Tensor output;
+    private final byte[] input8;
+    private final float[] inputFloat;
+    private final float[] scores;
+    private final byte[] raw;
+
+    public Classifier(Interpreter interpreter, Labels labels) throws InvalidModelException {
+        this.interpreter = interpreter;
+        this.labels = labels;
+        this.input = interpreter.inputTensor(0);
+        this.output = interpreter.outputTensor(0);
+        int[] s = input.shape();
+        if (s.length != 4 || s[0] != 1 || s[1] != s[2] || s[3] != 3) {
+            throw new InvalidModelException("input " + input.describe()
+                    + " is not an image classifier input of shape [1, S, S, 3]");
+        }
+        if (input.type() != TensorType.UINT8 && input.type() != TensorType.INT8 && input.type() != TensorType.FLOAT32) {
+            throw new InvalidModelException("input " + input.describe() + " has unsupported type " + input.type());
+        }
+        if (output.type() != TensorType.UINT8 && output.type() != TensorType.INT8 && output.type() != TensorType.FLOAT32) {
+            throw new InvalidModelException("output " + output.describe() + " has unsupported type " + output.type());
+        }
+        this.size = s[1];
+        this.input8 = new byte[input.elementCount()];
+        this.inputFloat = input.type() == TensorType.FLOAT32 ? new float[input.elementCount()] : null;
+        this.scores = new float[output.elementCount()];
+        this.raw = output.type() == TensorType.FLOAT32 ? null : new byte[output.elementCount()];
+    }
+
+    public static Classifier create(Model model, Labels labels) throws InvalidModelException {
+        return new Classifier(Interpreter.create(model), labels);
+    }
+
+    public Interpreter interpreter() {
+        return interpreter;
+    }
+
+    /** The side of the square input image the model takes. */
+    public int inputSize() {
+        return size;
+    }
+
+    /** Preprocesses {@code image}, runs the model and returns the best {@code topK} with score ≥ threshold. */
+    public List<Classification> classify(RgbImage image, int topK, float threshold) {
+        RgbImage prepared = Preprocess.centerCropResize(image, size);
+        fillInput(prepared.rgb());
+        interpreter.run();
+        return ranked(topK, threshold);
+    }
+
+    /**
+     * Fills the input from prepared S×S RGB bytes: uint8 as is, int8 as {@code byte - 128}, float as
+     * {@code (byte - 127.5) / 127.5} (MobileNet's [-1, 1] normalisation).
+     */
+    public void fillInput(byte[] rgb) {
+        if (rgb.length != input8.length) {
+            throw new IllegalArgumentException("prepared image has " + rgb.length + " bytes, the input needs "
+                    + input8.length);
+        }
+        switch (input.type()) {
+            case UINT8 -> interpreter.setInput(0, rgb);
+            case INT8 -> {
+                for (int i = 0; i < rgb.length; i++) {
+                    input8[i] = (byte) (rgb[i] ^ 0x80);
+                }
+                interpreter.setInput(0, input8);
+            }
+            default -> {
+                for (int i = 0; i < rgb.length; i++) {
+                    inputFloat[i] = ((rgb[i] & 0xFF) - 127.5f) / 127.5f;
+                }
+                interpreter.setInput(0, inputFloat);
+            }
+        }
+    }
+
+    /** The raw bytes of the output tensor after the last run (null for a float output). */
+    public byte[] rawOutput() {
+        if (raw == null) {
+            return null;
+        }
+        interpreter.output(0, raw);
+        return raw.clone();
+    }
+
+    /** The top results of the last run. */
+    public List<Classification> ranked(int topK, float threshold) {
+        interpreter.outputAsFloat(0, scores);
+        int k = Math.min(Math.max(topK, 0), scores.length);
+        List<Classification> out = new ArrayList<>(k);
+        boolean[] taken = new boolean[scores.length];
+        for (int r = 0; r < k; r++) {
+            int best = -1;
+            for (int i = 0; i < scores.length; i++) {
+                if (!taken[i] && (best < 0 || scores[i] > scores[best])) {
+                    best = i;
+                }
+            }
+            if (scores[best] < threshold) {
+                break;
+            }
+            taken[best] = true;
+            out.add(new Classification(best, labels.get(best), scores[best]));
+        }
+        return out;
+    }
+}

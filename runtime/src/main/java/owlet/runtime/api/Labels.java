@@ -1,0 +1,37 @@
+package owlet.runtime.api;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Class labels, one per line; line k names output index k. */
+public final class Labels {
+    private final List<String> names;
+
+    private Labels(List<String> names) {
+        this.names = List.copyOf(names);
+    }
+
+    public static Labels load(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
+            lines.remove(lines.size() - 1);
+        }
+        return new Labels(lines.stream().map(String::strip).toList());
+    }
+
+    /** No label file: every index is named "#k". */
+    public static Labels none() {
+        return new Labels(List.of());
+    }
+
+    public int size() {
+        return names.size();
+    }
+
+    public String get(int index) {
+        return index >= 0 && index < names.size() ? names.get(index) : "#" + index;
+    }
+}

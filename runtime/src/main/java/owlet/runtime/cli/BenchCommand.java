@@ -1,0 +1,99 @@
+package owlet.runtime.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.Set;
+import owlet.runtime.api.Interpreter;
+import owlet.runtime.graph.OpCost;
+import owlet.runtime.model.Model;
+import owlet.runtime.model.Tensor;
+import owlet.runtime.model.TensorType;
+
+/** {@code owlet bench}: latency of whole-model inference. */
+public final class BenchCommand implements Command {
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "measure inference latency (median, p90) and mult-adds per second";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: owlet bench --model M [--threads N] [--runs N] [--warmup N] [--json]
+
+                Runs the model on a fixed pseudo-random input: --warmup untimed runs, then --runs timed
+                ones. Prints the median and 90th percentile latency and the mult-adds per second at the
+                median. Benchmarks on a shared machine are noisy: compare runs made together.
+
+                  --model M     .tflite file
+                  --threads N   worker threads (accepted; inference is single-threaded until the
+                                threaded kernels land)
+                  --runs N      timed runs (default 50)
+                  --warmup N    untimed runs first (default 10)
+                  --json        {"model":...,"threads":...,"runs":...,"median_ms":...,"p90_ms":...,"gmacs":...}
+                """;
+    }
+
+    @Override
+    public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
+        Args args = new Args(argv, Set.of("model", "threads", "runs", "warmup"), Set.of("json"));
+        if (!args.positional().isEmpty()) {
+            throw new Args.UsageException("unexpected argument '" + args.positional().get(0) + "'");
+        }
+        int threads = args.integer("threads", Cli.defaultThreads(), 1, 256);
+        int runs = args.integer("runs", 50, 1, 1_000_000);
+        int warmup = args.integer("warmup", 10, 0, 1_000_000);
+        Model model = Model.load(args.path("model"));
+        Interpreter interpreter = Interpreter.create(model);
+        Random random = new Random(42);
+        for (int i = 0; i < model.inputs().length; i++) {
+            Tensor t = interpreter.inputTensor(i);
+            if (t.type() == TensorType.FLOAT32) {
+                float[] v = new float[t.elementCount()];
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = random.nextFloat() * 2 - 1;
+                }
+                interpreter.setInput(i, v);
+            } else if (t.type().isQuantized8()) {
+                byte[] v = new byte[t.elementCount()];
+                random.nextBytes(v);
+                interpreter.setInput(i, v);
+            }
+        }
+        for (int i = 0; i < warmup; i++) {
+            interpreter.run();
+        }
+        long[] nanos = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            interpreter.run();
+            nanos[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(nanos);
+        double median = percentile(nanos, 50) / 1e6;
+        double p90 = percentile(nanos, 90) / 1e6;
+        long macs = OpCost.totalMultAdds(model);
+        double gmacs = macs / (median / 1e3) / 1e9;
+        if (args.flag("json")) {
+            out.println("{\"model\":" + Json.string(model.source()) + ",\"threads\":" + threads + ",\"runs\":" + runs
+                    + ",\"median_ms\":" + Json.number(median) + ",\"p90_ms\":" + Json.number(p90) + ",\"gmacs\":"
+                    + Json.number(gmacs) + "}");
+        } else {
+            out.printf("%s: %d runs, %d thread(s): median %.3f ms, p90 %.3f ms, %.2f GMAC/s (%,d mult-adds)%n",
+                    model.source(), runs, threads, median, p90, gmacs, macs);
+        }
+        return 0;
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static double percentile(long[] sorted, int p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+}

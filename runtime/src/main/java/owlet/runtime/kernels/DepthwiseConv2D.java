@@ -1,0 +1,233 @@
+package owlet.runtime.kernels;
+
+import owlet.runtime.model.InvalidModelException;
+import owlet.runtime.model.OperatorOptions;
+import owlet.runtime.model.Tensor;
+import owlet.runtime.model.TensorType;
+import owlet.runtime.quant.FixedPoint;
+
+/**
+ * DEPTHWISE_CONV_2D: with depth multiplier {@code m}, output channel {@code oc = ic*m + mi} sees only input
+ * channel {@code ic}: {@code out[b,y,x,ic*m+mi] = act(bias[oc] + Σ_{ky,kx} in[b, y*sh - pt + ky*dh,
+ * x*sw - pl + kx*dw, ic] · filter[0,ky,kx,oc])}, taps outside the input contributing nothing (zero padding).
+ *
+ * <p>Layouts: input NHWC with {@code Cin} channels, filter [1, KH, KW, Cin·m], bias [Cin·m] (int32 for
+ * quantized, float32 for float), output NHWC with {@code Cin·m} channels. As TFLite (ComputeDepthMultiplier),
+ * {@code m} is the filter's channel count divided by the input's, which must divide it; the depth_multiplier
+ * option is not consulted.
+ *
+ * <p>Quantized: uint8 with per-tensor weights, or int8 with per-tensor or per-channel weights
+ * (quantized_dimension 3, zero point 0). The accumulator is int32 over {@code (in - inZp) * (filter - filterZp)},
+ * then bias, multiplier, output zero point and clamp, in that order, as TFLite's reference kernel. The
+ * multiplier is TFLite's: for uint8 its legacy per-tensor one ({@link ChannelRequant#prepareLegacy}), for int8 the per-channel
+ * one even when the weights are per-tensor ({@link ChannelRequant}).
+ *
+ * <p>Rounding: TFLite's builtin DEPTHWISE_CONV_2D rounds the output stage as its reference kernel does
+ * ({@link FixedPoint#multiplyByQuantizedMultiplier}: the power-of-two division rounds ties away from zero),
+ * for both uint8 and int8, unlike int8 CONV_2D. The golden outputs cannot tell the two rules apart: every
+ * depthwise op in the shared models has a RELU6 that clamps at the zero point, hiding negative ties.
+ *
+ * <p>Float: products summed in filter order from 0, then the bias added and the activation clamp applied,
+ * as TFLite's reference kernel.
+ */
+public final class DepthwiseConv2D {
+    /** The output stage's rounding: the reference rule for both types (see the class comment). */
+    private static final boolean TIES_UP = false;
+
+    private DepthwiseConv2D() {
+    }
+
+    public static Kernel prepare(OpContext ctx) throws InvalidModelException {
+        ctx.requireArity(2, 3, 1);
+        OperatorOptions.DepthwiseConv2D o = ctx.options(OperatorOptions.DepthwiseConv2D.class);
+        Tensor in = ctx.input(0);
+        Tensor filter = ctx.input(1);
+        Tensor bias = ctx.optionalInput(2);
+        Tensor out = ctx.output(0);
+        ctx.requireRank(in, "input", 4);
+        ctx.requireRank(filter, "filter", 4);
+        ctx.requireConstant(filter, "filter");
+        int batches = in.dim(0);
+        int inH = in.dim(1);
+        int inW = in.dim(2);
+        int inC = in.dim(3);
+        int kh = filter.dim(1);
+        int kw = filter.dim(2);
+        int outC = filter.dim(3);
+        if (filter.dim(0) != 1) {
+            throw ctx.fail("filter " + filter.describe() + " has leading dimension " + filter.dim(0)
+                    + ", expected 1 (layout [1, KH, KW, Cin*m])");
+        }
+        if (inC <= 0 || outC % inC != 0) {
+            throw ctx.fail("filter has " + outC + " output channels, not a multiple of the input's " + inC);
+        }
+        int m = outC / inC;
+        int outH = Geometry.outputSize(o.padding(), inH, kh, o.strideH(), o.dilationH());
+        int outW = Geometry.outputSize(o.padding(), inW, kw, o.strideW(), o.dilationW());
+        ctx.requireShape(out, "output", batches, outH, outW, outC);
+        if (bias != null) {
+            ctx.requireConstant(bias, "bias");
+            ctx.requireShape(bias, "bias", outC);
+        }
+        Conv2D.Window w = new Conv2D.Window(batches, inH, inW, inC, outH, outW, outC, kh, kw, o.strideH(),
+                o.strideW(), o.dilationH(), o.dilationW(),
+                Geometry.paddingBefore(inH, kh, o.strideH(), o.dilationH(), outH),
+                Geometry.paddingBefore(inW, kw, o.strideW(), o.dilationW(), outW),
+                ctx.offset(in), ctx.offset(out));
+        if (in.type() == TensorType.FLOAT32) {
+            ctx.requireType(filter, "filter", TensorType.FLOAT32);
+            ctx.requireType(out, "output", TensorType.FLOAT32);
+            float[] b = new float[outC];
+            if (bias != null) {
+                ctx.requireType(bias, "bias", TensorType.FLOAT32);
+                b = Quant8.floats(bias);
+            }
+            float[] range = Quant8.activationRangeFloat(ctx, o.activation());
+            return new FloatKernel(w, m, Quant8.floats(filter), b, range[0], range[1]);
+        }
+        ctx.requireType(in, "input", TensorType.UINT8, TensorType.INT8);
+        ctx.requireType(filter, "filter", in.type());
+        ctx.requireType(out, "output", in.type());
+        ChannelRequant rq;
+        if (in.type() == TensorType.UINT8) {
+            rq = ChannelRequant.prepareLegacy(ctx, in, filter, bias, out, outC, o.activation());
+        } else {
+            requireSymmetric(ctx, filter);
+            rq = ChannelRequant.prepare(ctx, in, filter, bias, out, 3, outC, o.activation());
+        }
+        byte[] weights = Quant8.storedBytes(filter);
+        int filterOffset = -Quant8.storedZeroPoint(filter);
+        short[] packed = new short[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            packed[i] = (short) (weights[i] + filterOffset);
+        }
+        return new QuantizedKernel(w, m, packed, -Quant8.storedZeroPoint(in), rq);
+    }
+
+    /** TFLite's int8 depthwise kernels ignore the filter zero point; Owlet rejects one it would ignore. */
+    private static void requireSymmetric(OpContext ctx, Tensor filter) throws InvalidModelException {
+        for (long z : filter.quantization().zeroPoints()) {
+            if (z != 0) {
+                throw ctx.fail("int8 filter " + filter.describe() + " has zero point " + z
+                        + "; TFLite's int8 scheme requires 0");
+            }
+        }
+    }
+
+    /** Reference int8 kernel; {@code filter} holds {@code weight - filterZp}, [KH, KW, Cout]. */
+    static final class QuantizedKernel implements Kernel {
+        private final Conv2D.Window w;
+        private final int depthMultiplier;
+        private final short[] filter;
+        private final int inputOffset;
+        private final ChannelRequant rq;
+
+        QuantizedKernel(Conv2D.Window w, int depthMultiplier, short[] filter, int inputOffset, ChannelRequant rq) {
+            this.w = w;
+            this.depthMultiplier = depthMultiplier;
+            this.filter = filter;
+            this.inputOffset = inputOffset;
+            this.rq = rq;
+        }
+
+        @Override
+        public void eval(byte[] arena) {
+            Conv2D.Window g = w;
+            int m = depthMultiplier;
+            int inRow = g.inW() * g.inC();
+            int inImage = g.inH() * inRow;
+            int outPos = g.outOffset();
+            for (int b = 0; b < g.batches(); b++) {
+                int inBase = g.inOffset() + b * inImage;
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    int iy0 = oy * g.strideH() - g.padTop();
+                    for (int ox = 0; ox < g.outW(); ox++) {
+                        int ix0 = ox * g.strideW() - g.padLeft();
+                        for (int ic = 0; ic < g.inC(); ic++) {
+                            for (int mi = 0; mi < m; mi++) {
+                                int oc = ic * m + mi;
+                                int acc = 0;
+                                for (int ky = 0; ky < g.kh(); ky++) {
+                                    int iy = iy0 + ky * g.dilationH();
+                                    if (iy < 0 || iy >= g.inH()) {
+                                        continue;
+                                    }
+                                    for (int kx = 0; kx < g.kw(); kx++) {
+                                        int ix = ix0 + kx * g.dilationW();
+                                        if (ix < 0 || ix >= g.inW()) {
+                                            continue;
+                                        }
+                                        int ip = inBase + iy * inRow + ix * g.inC() + ic;
+                                        int fp = (ky * g.kw() + kx) * g.outC() + oc;
+                                        acc += (arena[ip] + inputOffset) * filter[fp];
+                                    }
+                                }
+                                arena[outPos++] = rq.requantize(acc, oc, TIES_UP);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Float32 kernel, filter [KH, KW, Cout]. */
+    static final class FloatKernel implements Kernel {
+        private final Conv2D.Window w;
+        private final int depthMultiplier;
+        private final float[] filter;
+        private final float[] bias;
+        private final float min;
+        private final float max;
+
+        FloatKernel(Conv2D.Window w, int depthMultiplier, float[] filter, float[] bias, float min, float max) {
+            this.w = w;
+            this.depthMultiplier = depthMultiplier;
+            this.filter = filter;
+            this.bias = bias;
+            this.min = min;
+            this.max = max;
+        }
+
+        @Override
+        public void eval(byte[] arena) {
+            Conv2D.Window g = w;
+            int m = depthMultiplier;
+            int inRow = g.inW() * g.inC();
+            int inImage = g.inH() * inRow;
+            int outIndex = 0;
+            for (int b = 0; b < g.batches(); b++) {
+                int inBase = g.inOffset() + 4 * b * inImage;
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    int iy0 = oy * g.strideH() - g.padTop();
+                    for (int ox = 0; ox < g.outW(); ox++) {
+                        int ix0 = ox * g.strideW() - g.padLeft();
+                        for (int ic = 0; ic < g.inC(); ic++) {
+                            for (int mi = 0; mi < m; mi++) {
+                                int oc = ic * m + mi;
+                                float acc = 0f;
+                                for (int ky = 0; ky < g.kh(); ky++) {
+                                    int iy = iy0 + ky * g.dilationH();
+                                    if (iy < 0 || iy >= g.inH()) {
+                                        continue;
+                                    }
+                                    for (int kx = 0; kx < g.kw(); kx++) {
+                                        int ix = ix0 + kx * g.dilationW();
+                                        if (ix < 0 || ix >= g.inW()) {
+                                            continue;
+                                        }
+                                        int ip = inBase + 4 * (iy * inRow + ix * g.inC() + ic);
+                                        int fp = (ky * g.kw() + kx) * g.outC() + oc;
+                                        acc += ArenaFloats.getFloat(arena, ip) * filter[fp];
+                                    }
+                                }
+                                float v = FloatClamp.apply(acc + bias[oc], min, max);
+                                ArenaFloats.setFloat(arena, g.outOffset() + 4 * outIndex++, v);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

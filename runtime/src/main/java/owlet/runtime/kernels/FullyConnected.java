@@ -1,0 +1,184 @@
+package owlet.runtime.kernels;
+
+import owlet.runtime.model.InvalidModelException;
+import owlet.runtime.model.OperatorOptions;
+import owlet.runtime.model.Tensor;
+import owlet.runtime.model.TensorType;
+import owlet.runtime.quant.FixedPoint;
+
+/**
+ * FULLY_CONNECTED: {@code out[b,u] = act(bias[u] + Σ_d in[b,d] · filter[u,d])}.
+ *
+ * <p>Layouts: the input, of any shape, is read as [batches, depth] row-major, where {@code depth} is the
+ * filter's second dimension and must divide the input's element count; filter [units, depth]; optional
+ * bias [units] (int32 for quantized, float32 for float); output [batches, units], or with keep_num_dims the
+ * input's shape with its last dimension replaced by {@code units} (only the element count and the last
+ * dimension are checked). Only the default weights format is supported (not shuffled uint8 weights).
+ *
+ * <p>Quantized: uint8 with per-tensor weights, or int8 with per-tensor or per-channel weights (quantized
+ * dimension 0, zero point 0). The accumulator is int32 over {@code (in - inZp) * (filter - filterZp)}, then
+ * bias, multiplier, output zero point and clamp, in that order, as TFLite's reference kernel. As TFLite,
+ * per-tensor weights use the legacy multiplier ({@link ChannelRequant#prepareLegacy}) and per-channel weights the
+ * per-channel ones ({@link ChannelRequant}).
+ *
+ * <p>Rounding: the output stage uses TFLite's reference rule ({@link FixedPoint#multiplyByQuantizedMultiplier}:
+ * the power-of-two division rounds ties away from zero). None of the shared models has this op, so no golden
+ * output pins it. uint8 matches the way uint8 CONV_2D agrees with the reference kernels; for int8, TFLite's
+ * builtin x86-64 kernel goes through the same GEMM back end (ruy) as int8 CONV_2D, whose output stage rounds
+ * ties toward +infinity: if an int8 golden output disagrees, flip {@link #INT8_TIES_UP}.
+ *
+ * <p>Float: products summed in depth order from 0, then the bias added and the activation clamp applied,
+ * as TFLite's reference kernel.
+ */
+public final class FullyConnected {
+    /** The int8 output stage's rounding (uint8 always rounds ties away from zero); see the class comment. */
+    private static final boolean INT8_TIES_UP = false;
+
+    private FullyConnected() {
+    }
+
+    public static Kernel prepare(OpContext ctx) throws InvalidModelException {
+        ctx.requireArity(2, 3, 1);
+        OperatorOptions.FullyConnected o = ctx.options(OperatorOptions.FullyConnected.class);
+        Tensor in = ctx.input(0);
+        Tensor filter = ctx.input(1);
+        Tensor bias = ctx.optionalInput(2);
+        Tensor out = ctx.output(0);
+        if (o.weightsFormat() != 0) {
+            throw ctx.fail("weights_format " + o.weightsFormat() + " (shuffled weights) is not supported");
+        }
+        ctx.requireRank(filter, "filter", 2);
+        ctx.requireConstant(filter, "filter");
+        int units = filter.dim(0);
+        int depth = filter.dim(1);
+        if (depth <= 0 || in.elementCount() % depth != 0) {
+            throw ctx.fail("input " + in.describe() + " has " + in.elementCount()
+                    + " elements, not a multiple of the filter's depth " + depth);
+        }
+        int batches = in.elementCount() / depth;
+        boolean outputFits = out.rank() > 0 && out.dim(out.rank() - 1) == units
+                && (long) out.elementCount() == (long) batches * units;
+        if (!outputFits) {
+            throw ctx.fail("output " + out.describe() + " does not hold " + batches + " batches of " + units
+                    + " units");
+        }
+        if (bias != null) {
+            ctx.requireConstant(bias, "bias");
+            if (bias.elementCount() != units) {
+                throw ctx.fail("bias " + bias.describe() + " has " + bias.elementCount() + " elements, expected "
+                        + units);
+            }
+        }
+        Shape s = new Shape(batches, depth, units, ctx.offset(in), ctx.offset(out));
+        if (in.type() == TensorType.FLOAT32) {
+            ctx.requireType(filter, "filter", TensorType.FLOAT32);
+            ctx.requireType(out, "output", TensorType.FLOAT32);
+            float[] b = new float[units];
+            if (bias != null) {
+                ctx.requireType(bias, "bias", TensorType.FLOAT32);
+                b = Quant8.floats(bias);
+            }
+            float[] range = Quant8.activationRangeFloat(ctx, o.activation());
+            return new FloatKernel(s, Quant8.floats(filter), b, range[0], range[1]);
+        }
+        ctx.requireType(in, "input", TensorType.UINT8, TensorType.INT8);
+        ctx.requireType(filter, "filter", in.type());
+        ctx.requireType(out, "output", in.type());
+        ctx.requireQuantized(filter, "filter");
+        if (in.type() == TensorType.INT8) {
+            for (long z : filter.quantization().zeroPoints()) {
+                if (z != 0) {
+                    throw ctx.fail("int8 filter " + filter.describe() + " has zero point " + z
+                            + "; TFLite's int8 scheme requires 0");
+                }
+            }
+        }
+        if (in.type() == TensorType.UINT8) {
+            ctx.requirePerTensor(filter, "uint8 filter");
+        }
+        ChannelRequant rq = filter.quantization().isPerChannel()
+                ? ChannelRequant.prepare(ctx, in, filter, bias, out, 0, units, o.activation())
+                : ChannelRequant.prepareLegacy(ctx, in, filter, bias, out, units, o.activation());
+        byte[] weights = Quant8.storedBytes(filter);
+        int filterOffset = -Quant8.storedZeroPoint(filter);
+        short[] packed = new short[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            packed[i] = (short) (weights[i] + filterOffset);
+        }
+        boolean tiesUp = in.type() == TensorType.INT8 && INT8_TIES_UP;
+        return new QuantizedKernel(s, packed, -Quant8.storedZeroPoint(in), rq, tiesUp);
+    }
+
+    /** Batches, depth, units and arena offsets. */
+    record Shape(int batches, int depth, int units, int inOffset, int outOffset) {
+    }
+
+    /** Reference int8 kernel; {@code filter} holds {@code weight - filterZp}, [units, depth]. */
+    static final class QuantizedKernel implements Kernel {
+        private final Shape s;
+        private final short[] filter;
+        private final int inputOffset;
+        private final ChannelRequant rq;
+        private final boolean tiesUp;
+
+        QuantizedKernel(Shape s, short[] filter, int inputOffset, ChannelRequant rq, boolean tiesUp) {
+            this.s = s;
+            this.filter = filter;
+            this.inputOffset = inputOffset;
+            this.rq = rq;
+            this.tiesUp = tiesUp;
+        }
+
+        @Override
+        public void eval(byte[] arena) {
+            Shape g = s;
+            int outPos = g.outOffset();
+            for (int b = 0; b < g.batches(); b++) {
+                int ip = g.inOffset() + b * g.depth();
+                for (int u = 0; u < g.units(); u++) {
+                    int fp = u * g.depth();
+                    int acc = 0;
+                    for (int d = 0; d < g.depth(); d++) {
+                        acc += (arena[ip + d] + inputOffset) * filter[fp + d];
+                    }
+                    arena[outPos++] = rq.requantize(acc, u, tiesUp);
+                }
+            }
+        }
+    }
+
+    /** Float32 kernel. */
+    static final class FloatKernel implements Kernel {
+        private final Shape s;
+        private final float[] filter;
+        private final float[] bias;
+        private final float min;
+        private final float max;
+
+        FloatKernel(Shape s, float[] filter, float[] bias, float min, float max) {
+            this.s = s;
+            this.filter = filter;
+            this.bias = bias;
+            this.min = min;
+            this.max = max;
+        }
+
+        @Override
+        public void eval(byte[] arena) {
+            Shape g = s;
+            int outPos = g.outOffset();
+            for (int b = 0; b < g.batches(); b++) {
+                int ip = g.inOffset() + 4 * b * g.depth();
+                for (int u = 0; u < g.units(); u++) {
+                    int fp = u * g.depth();
+                    float acc = 0f;
+                    for (int d = 0; d < g.depth(); d++) {
+                        acc += ArenaFloats.getFloat(arena, ip + 4 * d) * filter[fp + d];
+                    }
+                    ArenaFloats.setFloat(arena, outPos, FloatClamp.apply(acc + bias[u], min, max));
+                    outPos += 4;
+                }
+            }
+        }
+    }
+}

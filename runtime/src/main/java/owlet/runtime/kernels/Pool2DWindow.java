@@ -1,0 +1,67 @@
+package owlet.runtime.kernels;
+
+import owlet.runtime.model.InvalidModelException;
+import owlet.runtime.model.OperatorOptions;
+import owlet.runtime.model.Quantization;
+import owlet.runtime.model.Tensor;
+import owlet.runtime.model.TensorType;
+
+/**
+ * What AVERAGE_POOL_2D and MAX_POOL_2D share, validated once: the window geometry (TFLite's SAME/VALID rules
+ * without dilation; input and output NHWC with the same channel count), the element type, and the fused
+ * activation's clamp range, in stored form for 8-bit tensors.
+ *
+ * <p>Quantized pools never requantize: as TFLite, input and output must share their quantization (the same
+ * zero point, and scales within TFLite's tolerance of 1e-6).
+ *
+ * @param shift 128 for uint8 (stored values are the original minus 128), 0 for int8 and float
+ */
+record Pool2DWindow(Conv2D.Window window, TensorType type, int shift, int min, int max, float floatMin,
+                    float floatMax) {
+
+    /** TFLite's pooling Prepare: the float difference |inScale - outScale| must not exceed this. */
+    static final double SCALE_TOLERANCE = 1.0e-6;
+
+    static Pool2DWindow prepare(OpContext ctx) throws InvalidModelException {
+        ctx.requireArity(1, 1, 1);
+        OperatorOptions.Pool2D o = ctx.options(OperatorOptions.Pool2D.class);
+        Tensor in = ctx.input(0);
+        Tensor out = ctx.output(0);
+        ctx.requireRank(in, "input", 4);
+        ctx.requireType(in, "input", TensorType.FLOAT32, TensorType.UINT8, TensorType.INT8);
+        ctx.requireType(out, "output", in.type());
+        int batches = in.dim(0);
+        int inH = in.dim(1);
+        int inW = in.dim(2);
+        int channels = in.dim(3);
+        int kh = o.filterHeight();
+        int kw = o.filterWidth();
+        int outH = Geometry.outputSize(o.padding(), inH, kh, o.strideH(), 1);
+        int outW = Geometry.outputSize(o.padding(), inW, kw, o.strideW(), 1);
+        if (outH < 1 || outW < 1) {
+            throw ctx.fail("filter " + kh + "x" + kw + " does not fit the " + inH + "x" + inW + " input with "
+                    + o.padding() + " padding");
+        }
+        ctx.requireShape(out, "output", batches, outH, outW, channels);
+        Conv2D.Window w = new Conv2D.Window(batches, inH, inW, channels, outH, outW, channels, kh, kw,
+                o.strideH(), o.strideW(), 1, 1,
+                Geometry.paddingBefore(inH, kh, o.strideH(), 1, outH),
+                Geometry.paddingBefore(inW, kw, o.strideW(), 1, outW),
+                ctx.offset(in), ctx.offset(out));
+        if (in.type() == TensorType.FLOAT32) {
+            float[] range = Quant8.activationRangeFloat(ctx, o.activation());
+            return new Pool2DWindow(w, in.type(), 0, 0, 0, range[0], range[1]);
+        }
+        ctx.requirePerTensor(in, "input");
+        ctx.requirePerTensor(out, "output");
+        Quantization qi = in.quantization();
+        Quantization qo = out.quantization();
+        if (qi.zeroPoint() != qo.zeroPoint() || Math.abs(qi.scale() - qo.scale()) > SCALE_TOLERANCE) {
+            throw ctx.fail("input and output must have the same quantization (TFLite requires it), but input has"
+                    + " scale " + qi.scale() + " zero point " + qi.zeroPoint() + " and output scale " + qo.scale()
+                    + " zero point " + qo.zeroPoint());
+        }
+        int[] range = Quant8.activationRange(ctx, o.activation(), out);
+        return new Pool2DWindow(w, in.type(), Quant8.shift(in), range[0], range[1], 0f, 0f);
+    }
+}
