@@ -1,4 +1,9 @@
 /** MobileNet family builders, cost model and post-training quantization (quantization issue). */
 module owlet.quantization {
     requires owlet.runtime;
+
+    exports owlet.quantization.zoo;
+    exports owlet.quantization.cost;
+
+    provides owlet.runtime.cli.Command with owlet.quantization.cli.ZooCommand;
 }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -21,6 +22,8 @@ public final class Model {
     private final List<Operator> operators;
     private final int[] inputs;
     private final int[] outputs;
+    /** Tensors that are graph inputs or written by an operator: everything else is a graph constant. */
+    private final BitSet computed = new BitSet();
 
     Model(String source, String description, List<Tensor> tensors, List<Operator> operators, int[] inputs,
           int[] outputs) {
@@ -30,6 +33,14 @@ public final class Model {
         this.operators = List.copyOf(operators);
         this.inputs = inputs.clone();
         this.outputs = outputs.clone();
+        for (int i : inputs) {
+            computed.set(i);
+        }
+        for (Operator op : this.operators) {
+            for (int o : op.outputs()) {
+                computed.set(o);
+            }
+        }
     }
 
     /** Reads and validates a model file. */
@@ -86,5 +97,14 @@ public final class Model {
 
     public Tensor output(int i) {
         return tensors.get(outputs[i]);
+    }
+
+    /**
+     * True for a constant of the graph: a tensor with its bytes attached, or one that is neither a graph
+     * input nor written by any operator. The second kind is a weight whose bytes were left out, as in a
+     * cost-only graph from {@link ModelBuilder}; a loaded model's weights always have their bytes.
+     */
+    public boolean isGraphConstant(int tensor) {
+        return tensors.get(tensor).isConstant() || !computed.get(tensor);
     }
 }
