@@ -10,5 +10,7 @@ module owlet.device {
     exports owlet.device.trigger;
     exports owlet.device.gpio;
     exports owlet.device.camera;
+    exports owlet.device.service;
 
+    provides owlet.runtime.cli.Command with owlet.device.service.RunCommand;
 }
