@@ -42,6 +42,12 @@ public final class Assembly {
 
     public static Service build(DeviceConfig c, GpioFactory gpioFactory, InputStream stdin, PrintStream out,
             PrintStream log, Clock clock) throws IOException, InvalidModelException {
+        return build(c, gpioFactory, null, stdin, out, log, clock);
+    }
+
+    /** As above, with {@code cameraOverride} (when not null) in place of the configured camera. */
+    public static Service build(DeviceConfig c, GpioFactory gpioFactory, FrameSource cameraOverride,
+            InputStream stdin, PrintStream out, PrintStream log, Clock clock) throws IOException, InvalidModelException {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             ResultLog results = new ResultLog(c.resultsStdout() ? out : null, c.resultsFile(), log);
@@ -79,7 +85,7 @@ public final class Assembly {
             Map<String, String> values = Map.of("width", Integer.toString(c.width()), "height",
                     Integer.toString(c.height()), "fps", Integer.toString(c.fps()), "device", c.device());
             try {
-                camera = switch (c.camera()) {
+                camera = cameraOverride != null ? cameraOverride : switch (c.camera()) {
                     case "stream", "v4l2" -> new StreamSource(CommandTemplate.expand(c.command(), values), c.format(),
                             c.width(), c.height(), c.stallMillis(), c.maxBackoffMillis(), clock,
                             m -> log.println("owlet run: " + m));

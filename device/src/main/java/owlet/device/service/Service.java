@@ -69,10 +69,9 @@ public final class Service {
         try {
             parts.camera().start();
             warmUp();
-            log.printf("owlet run: ready in %d ms; trigger: %s; camera: %s%n",
-                    TimeUnit.NANOSECONDS.toMillis(parts.clock().nanoTime() - startNanos), parts.trigger().describe(),
-                    parts.camera().describe());
             parts.trigger().start(gate::offer);
+            log.printf("owlet run: ready %s; trigger: %s; camera: %s%n", sinceProcessStart(),
+                    parts.trigger().describe(), parts.camera().describe());
             long nextHealth = healthDue(parts.clock().nanoTime());
             while (!stopping && (maxResults == 0 || results() < maxResults)) {
                 TriggerGate.Pending p = gate.take(100);
@@ -91,6 +90,13 @@ public final class Service {
             shutdown();
         }
         return 0;
+    }
+
+    /** Start-up time as the user sees it: from the JVM's start (model loading included). */
+    private static String sinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(t -> java.time.Duration.between(t, Instant.now()).toMillis() + " ms after the process started")
+                .orElse("");
     }
 
     private long healthDue(long now) {
