@@ -48,6 +48,7 @@ public final class Assembly {
     /** As above, with {@code cameraOverride} (when not null) in place of the configured camera. */
     public static Service build(DeviceConfig c, GpioFactory gpioFactory, FrameSource cameraOverride,
             InputStream stdin, PrintStream out, PrintStream log, Clock clock) throws IOException, InvalidModelException {
+        long start = clock.nanoTime();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             ResultLog results = new ResultLog(c.resultsStdout() ? out : null, c.resultsFile(), log);
@@ -101,7 +102,7 @@ public final class Assembly {
             }
             return new Service(new Service.Parts(classifier, c.topK(), c.threshold(), trigger, camera, outputs,
                     results, captures, deleteStills, c.cameraTimeoutMillis(), c.healthIntervalSeconds(), clock, gpio),
-                    log);
+                    log, start);
         } catch (IOException | InvalidModelException | RuntimeException e) {
             for (AutoCloseable c2 : opened) {
                 try {

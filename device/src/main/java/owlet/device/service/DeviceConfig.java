@@ -37,7 +37,7 @@ public record DeviceConfig(
     /** Default command lines, right for Raspberry Pi OS (rpicam-apps) and for ffmpeg with V4L2. */
     public static final String STREAM_COMMAND = "rpicam-vid --nopreview --timeout 0 --codec yuv420"
             + " --width {width} --height {height} --framerate {fps} --output -";
-    public static final String STILL_COMMAND = "rpicam-still --nopreview --immediate --timeout 1"
+    public static final String STILL_COMMAND = "rpicam-still --nopreview --timeout 1000"
             + " --encoding jpg --output {file}";
     public static final String V4L2_COMMAND = "ffmpeg -hide_banner -loglevel error -nostdin -f v4l2"
             + " -video_size {width}x{height} -framerate {fps} -i {device} -f rawvideo -pix_fmt rgb24 -";

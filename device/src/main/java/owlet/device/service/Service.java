@@ -38,10 +38,11 @@ public final class Service {
     private volatile boolean stopping;
     private long results;
 
-    Service(Parts parts, PrintStream log) {
+    /** @param startNanos when start-up began (before the model was loaded), on the parts' clock */
+    Service(Parts parts, PrintStream log, long startNanos) {
         this.parts = parts;
         this.log = log;
-        this.startNanos = parts.clock().nanoTime();
+        this.startNanos = startNanos;
         this.startEpochMillis = System.currentTimeMillis();
         this.stats = new Stats(startNanos);
     }
@@ -70,7 +71,8 @@ public final class Service {
             parts.camera().start();
             warmUp();
             parts.trigger().start(gate::offer);
-            log.printf("owlet run: ready %s; trigger: %s; camera: %s%n", sinceProcessStart(),
+            log.printf("owlet run: ready in %d ms (model load, warm-up, camera and trigger start); trigger: %s;"
+                    + " camera: %s%n", TimeUnit.NANOSECONDS.toMillis(parts.clock().nanoTime() - startNanos),
                     parts.trigger().describe(), parts.camera().describe());
             long nextHealth = healthDue(parts.clock().nanoTime());
             while (!stopping && (maxResults == 0 || results() < maxResults)) {
@@ -90,13 +92,6 @@ public final class Service {
             shutdown();
         }
         return 0;
-    }
-
-    /** Start-up time as the user sees it: from the JVM's start (model loading included). */
-    private static String sinceProcessStart() {
-        return ProcessHandle.current().info().startInstant()
-                .map(t -> java.time.Duration.between(t, Instant.now()).toMillis() + " ms after the process started")
-                .orElse("");
     }
 
     private long healthDue(long now) {
