@@ -22,6 +22,14 @@ public interface FrameSource extends AutoCloseable {
      */
     Frame next(long afterNanos, long timeoutMillis) throws IOException, InterruptedException;
 
+    /**
+     * Whether the files in {@link Frame#file()} were written by this source for the service to keep or
+     * delete (stills), rather than the user's own pictures (which are never touched).
+     */
+    default boolean ownsFiles() {
+        return false;
+    }
+
     /** How many times the camera process was restarted after a failure. */
     default long restarts() {
         return 0;

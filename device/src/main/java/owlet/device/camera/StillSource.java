@@ -50,6 +50,11 @@ public final class StillSource implements FrameSource {
     }
 
     @Override
+    public boolean ownsFiles() {
+        return true;
+    }
+
+    @Override
     public void start() throws IOException {
         Files.createDirectories(dir);
     }

@@ -143,6 +143,9 @@ public record DeviceConfig(
 
         Path resultsFile = r.path("results.file", null);
         boolean resultsStdout = r.choice("results.stdout", "true", "true", "false").equals("true");
+        if (!resultsStdout && resultsFile == null) {
+            throw new ConfigException("'results.stdout' is false and there is no 'results.file': results would go nowhere");
+        }
         Path captures = r.path("captures.dir", null);
         int maxCount = r.integer("captures.max-count", 1000, 1, 10_000_000);
         long maxBytes = r.integer("captures.max-mb", 512, 1, 10_000_000) * 1024L * 1024L;

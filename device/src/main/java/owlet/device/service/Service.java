@@ -125,15 +125,18 @@ public final class Service {
         try {
             Frame frame = parts.camera().next(p.trigger().nanos(), parts.cameraTimeoutMillis());
             Path file = frame.file();
+            boolean owned = file != null && parts.camera().ownsFiles();
             if (parts.captures() != null) {
-                file = frame.file() == null
-                        ? parts.captures().save(frame.image(), epochMillis(frame.nanos()), number)
-                        : keepStill(frame.file());
+                if (file == null) {
+                    file = parts.captures().save(frame.image(), epochMillis(frame.nanos()), number);
+                } else if (owned) {
+                    parts.captures().keep(file); // a still, under the caps; the user's own files are never kept or pruned
+                }
             }
             List<Classification> top = parts.classifier().classify(frame.image(), parts.topK(), parts.threshold());
             List<String> on = parts.outputs().apply(top);
             double latency = (parts.clock().nanoTime() - p.trigger().nanos()) / 1e6;
-            if (parts.deleteCameraFiles() && frame.file() != null) {
+            if (parts.deleteCameraFiles() && owned) {
                 Files.deleteIfExists(frame.file());
                 file = null;
             }
@@ -171,11 +174,6 @@ public final class Service {
         synchronized (this) {
             results++;
         }
-    }
-
-    private Path keepStill(Path still) throws IOException {
-        parts.captures().keep(still);
-        return still;
     }
 
     private void fail(StringBuilder b, TriggerGate.Pending p, String message) {

@@ -77,6 +77,7 @@ class DeviceConfigTest {
         assertMessage("'camera.path' is required with camera=files", props("camera", "files"));
         assertMessage("even width and height", props("camera.width", "641"));
         assertMessage("'threshold' needs a number, got 'high'", props("threshold", "high"));
+        assertMessage("results would go nowhere", props("results.stdout", "false"));
     }
 
     @Test

@@ -169,6 +169,28 @@ class ServiceTest extends MockGpioTest {
         assertTrue(h.service.health().contains("failures=1"), h.service.health());
     }
 
+    @Test
+    void theUsersOwnPicturesAreNeverKeptOrPrunedAsCaptures() throws Throwable {
+        Path pictures = Files.createDirectories(tmp.resolve("pictures"));
+        Files.copy(ServiceHarness.CAT, pictures.resolve("a.bmp"));
+        Files.copy(ServiceHarness.CAT, pictures.resolve("b.bmp"));
+        java.io.PipedOutputStream typing = new java.io.PipedOutputStream();
+        InputStream stdin = new java.io.PipedInputStream(typing);
+        ServiceHarness h = new ServiceHarness(ServiceHarness.config("trigger", "stdin", "camera", "files",
+                "camera.path", pictures.toString(), "captures.dir", tmp.resolve("captures").toString(),
+                "captures.max-count", "1"), gpio, null, stdin, 0);
+        for (int i = 1; i <= 3; i++) {
+            typing.write("go\n".getBytes(StandardCharsets.US_ASCII));
+            typing.flush();
+            h.awaitLines(i);
+        }
+        typing.close();
+        assertEquals(0, h.awaitExit());
+        assertTrue(Files.exists(pictures.resolve("a.bmp")) && Files.exists(pictures.resolve("b.bmp")));
+        assertTrue(h.lines().get(1).contains("\"capture\":" + owlet.runtime.cli.Json.string(
+                pictures.resolve("b.bmp").toString())), h.lines().get(1));
+    }
+
     /** Holds each capture until the test opens the gate: keeps the worker busy on demand. */
     private static final class GatedCamera implements FrameSource {
         final Semaphore gate = new Semaphore(0);
