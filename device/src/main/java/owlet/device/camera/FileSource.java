@@ -1,0 +1,70 @@
+package owlet.device.camera;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import owlet.device.trigger.Clock;
+import owlet.runtime.image.Images;
+
+/**
+ * Pictures from a file or a directory, for laptops and tests: each trigger takes the next image file in
+ * name order (a directory's direct children with an image extension), starting over after the last.
+ */
+public final class FileSource implements FrameSource {
+    private static final List<String> EXTENSIONS = List.of(".bmp", ".ppm", ".pgm", ".jpg", ".jpeg", ".png");
+
+    private final Path path;
+    private final Clock clock;
+    private List<Path> files = List.of();
+    private int nextIndex;
+
+    public FileSource(Path path, Clock clock) {
+        this.path = path;
+        this.clock = clock;
+    }
+
+    @Override
+    public String describe() {
+        return "files " + (files.size() == 1 ? files.get(0) : files.size() + " images in " + path);
+    }
+
+    @Override
+    public void start() throws IOException {
+        if (Files.isRegularFile(path)) {
+            files = List.of(path);
+            return;
+        }
+        if (!Files.isDirectory(path)) {
+            throw new IOException("camera: " + path + " is neither an image file nor a directory");
+        }
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(path)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                if (Files.isRegularFile(p) && EXTENSIONS.stream().anyMatch(name::endsWith)) {
+                    found.add(p);
+                }
+            }
+        }
+        if (found.isEmpty()) {
+            throw new IOException("camera: no image files (" + String.join(" ", EXTENSIONS) + ") in " + path);
+        }
+        found.sort(null);
+        files = List.copyOf(found);
+    }
+
+    @Override
+    public synchronized Frame next(long afterNanos, long timeoutMillis) throws IOException {
+        Path file = files.get(nextIndex);
+        nextIndex = (nextIndex + 1) % files.size();
+        return new Frame(Images.read(file), clock.nanoTime(), file);
+    }
+
+    @Override
+    public void close() {
+    }
+}

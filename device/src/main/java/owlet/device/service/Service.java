@@ -1,0 +1,216 @@
+package owlet.device.service;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import owlet.device.camera.Frame;
+import owlet.device.camera.FrameSource;
+import owlet.device.trigger.Clock;
+import owlet.device.trigger.TriggerSource;
+import owlet.runtime.api.Classification;
+import owlet.runtime.api.Classifier;
+import owlet.runtime.cli.Cli;
+import owlet.runtime.cli.Json;
+import owlet.runtime.image.RgbImage;
+
+/**
+ * The headless loop: triggers pass through a {@link TriggerGate} to one capture worker (the thread that
+ * calls {@link #run}), which takes the next frame, classifies it, drives the outputs and writes one
+ * JSON line per trigger. {@link #stop} (SIGTERM) lets the capture in flight finish.
+ */
+public final class Service {
+    /** What {@link Service} is made of; {@link Assembly} builds it from a {@link DeviceConfig}. */
+    record Parts(Classifier classifier, int topK, float threshold, TriggerSource trigger, FrameSource camera,
+            Outputs outputs, ResultLog results, CaptureStore captures, boolean deleteCameraFiles,
+            long cameraTimeoutMillis, long healthIntervalSeconds, Clock clock, AutoCloseable gpio) {
+    }
+
+    private final Parts parts;
+    private final PrintStream log;
+    private final TriggerGate gate = new TriggerGate();
+    private final Stats stats;
+    private final long startNanos;
+    private final long startEpochMillis;
+    private volatile boolean stopping;
+    private long results;
+
+    /** @param startNanos when start-up began (before the model was loaded), on the parts' clock */
+    Service(Parts parts, PrintStream log, long startNanos) {
+        this.parts = parts;
+        this.log = log;
+        this.startNanos = startNanos;
+        this.startEpochMillis = System.currentTimeMillis();
+        this.stats = new Stats(startNanos);
+    }
+
+    /** Asks the worker to stop after the capture in flight; safe from any thread (a signal handler). */
+    public void stop() {
+        stopping = true;
+    }
+
+    /** Results written so far (successful or not). */
+    public synchronized long results() {
+        return results;
+    }
+
+    public String health() {
+        return stats.line(parts.clock().nanoTime(), gate.received(), gate.coalesced(), parts.camera().restarts());
+    }
+
+    /**
+     * Starts the camera, warms the model up, then serves triggers until {@link #stop}, until
+     * {@code maxResults} results (0: no limit), or until the trigger source is exhausted; then releases
+     * everything. Returns the exit code.
+     */
+    public int run(long maxResults) throws IOException, InterruptedException {
+        try {
+            parts.camera().start();
+            warmUp();
+            parts.trigger().start(gate::offer);
+            log.printf("owlet run: ready in %d ms (model load, warm-up, camera and trigger start); trigger: %s;"
+                    + " camera: %s%n", TimeUnit.NANOSECONDS.toMillis(parts.clock().nanoTime() - startNanos),
+                    parts.trigger().describe(), parts.camera().describe());
+            long nextHealth = healthDue(parts.clock().nanoTime());
+            while (!stopping && (maxResults == 0 || results() < maxResults)) {
+                TriggerGate.Pending p = gate.take(100);
+                if (p != null) {
+                    serve(p);
+                } else if (parts.trigger().exhausted() && !gate.hasPending()) {
+                    break;
+                }
+                long now = parts.clock().nanoTime();
+                if (parts.healthIntervalSeconds() > 0 && now - nextHealth >= 0) {
+                    log.println("owlet run: " + health());
+                    nextHealth = healthDue(now);
+                }
+            }
+        } finally {
+            shutdown();
+        }
+        return 0;
+    }
+
+    private long healthDue(long now) {
+        return now + TimeUnit.SECONDS.toNanos(Math.max(1, parts.healthIntervalSeconds()));
+    }
+
+    /** Runs the model until it is as fast as it will get, so the first trigger costs what the rest do. */
+    private void warmUp() {
+        long t0 = parts.clock().nanoTime();
+        int size = parts.classifier().inputSize();
+        RgbImage grey = new RgbImage(size, size, new byte[size * size * 3]);
+        int runs = 0;
+        long budget = TimeUnit.SECONDS.toNanos(2);
+        while (runs < 3 || (runs < 30 && parts.clock().nanoTime() - t0 < budget)) {
+            parts.classifier().classify(grey, 1, 0f);
+            runs++;
+        }
+        log.printf("owlet run: model warmed up with %d runs in %d ms%n", runs,
+                TimeUnit.NANOSECONDS.toMillis(parts.clock().nanoTime() - t0));
+    }
+
+    private void serve(TriggerGate.Pending p) {
+        long number;
+        synchronized (this) {
+            number = results + 1;
+        }
+        StringBuilder b = new StringBuilder("{\"trigger\":").append(number)
+                .append(",\"source\":").append(Json.string(p.trigger().source()))
+                .append(",\"edge_time\":").append(Json.string(wallTime(p.trigger().nanos())));
+        parts.outputs().busy(true);
+        try {
+            Frame frame = parts.camera().next(p.trigger().nanos(), parts.cameraTimeoutMillis());
+            Path file = frame.file();
+            boolean owned = file != null && parts.camera().ownsFiles();
+            if (parts.captures() != null) {
+                if (file == null) {
+                    file = parts.captures().save(frame.image(), epochMillis(frame.nanos()), number);
+                } else if (owned) {
+                    parts.captures().keep(file); // a still, under the caps; the user's own files are never kept or pruned
+                }
+            }
+            List<Classification> top = parts.classifier().classify(frame.image(), parts.topK(), parts.threshold());
+            List<String> on = parts.outputs().apply(top);
+            double latency = (parts.clock().nanoTime() - p.trigger().nanos()) / 1e6;
+            if (parts.deleteCameraFiles() && owned) {
+                Files.deleteIfExists(frame.file());
+                file = null;
+            }
+            stats.success(latency);
+            b.append(",\"frame_time\":").append(Json.string(wallTime(frame.nanos())))
+                    .append(",\"latency_ms\":").append(Json.number(Math.round(latency * 1000) / 1000.0))
+                    .append(",\"coalesced\":").append(p.coalesced())
+                    .append(",\"top\":[");
+            for (int i = 0; i < top.size(); i++) {
+                Classification c = top.get(i);
+                b.append(i == 0 ? "" : ",").append("{\"index\":").append(c.index()).append(",\"label\":")
+                        .append(Json.string(c.label())).append(",\"score\":").append(Json.number(c.score()))
+                        .append('}');
+            }
+            b.append("],\"outputs\":[");
+            for (int i = 0; i < on.size(); i++) {
+                b.append(i == 0 ? "" : ",").append(Json.string(on.get(i)));
+            }
+            b.append(']');
+            if (file != null) {
+                b.append(",\"capture\":").append(Json.string(file.toString()));
+            }
+        } catch (IOException e) {
+            fail(b, p, Cli.describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(b, p, "interrupted");
+            stopping = true;
+        } catch (RuntimeException e) { // a bug must cost one trigger, not the service
+            fail(b, p, "internal error: " + e);
+        } finally {
+            parts.outputs().busy(false);
+        }
+        parts.results().write(b.append('}').toString());
+        synchronized (this) {
+            results++;
+        }
+    }
+
+    private void fail(StringBuilder b, TriggerGate.Pending p, String message) {
+        stats.failure();
+        double latency = (parts.clock().nanoTime() - p.trigger().nanos()) / 1e6;
+        b.append(",\"latency_ms\":").append(Json.number(Math.round(latency * 1000) / 1000.0))
+                .append(",\"coalesced\":").append(p.coalesced())
+                .append(",\"error\":").append(Json.string(message));
+        log.println("owlet run: trigger failed: " + message);
+    }
+
+    private long epochMillis(long nanos) {
+        return startEpochMillis + TimeUnit.NANOSECONDS.toMillis(nanos - startNanos);
+    }
+
+    private String wallTime(long nanos) {
+        return Instant.ofEpochMilli(epochMillis(nanos)).toString();
+    }
+
+    private void shutdown() {
+        closeQuietly(parts.trigger());
+        closeQuietly(parts.camera());
+        closeQuietly(parts.outputs());
+        closeQuietly(parts.gpio());
+        parts.results().close();
+        log.println("owlet run: stopped; " + health());
+        log.flush();
+    }
+
+    private void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.println("owlet run: while closing: " + e);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package owlet.device.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import owlet.runtime.cli.Cli;
+
+/** {@code owlet run} through the CLI: exit codes, one-line errors, and SIGTERM in a real process. */
+@Timeout(120)
+class RunCommandTest {
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Cli.standard().run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path config(String... lines) throws Exception {
+        List<String> all = new ArrayList<>(List.of("model = " + ServiceHarness.MODEL, "trigger = stdin",
+                "camera = files", "camera.path = " + ServiceHarness.CAT, "health.interval-s = 0"));
+        all.addAll(List.of(lines));
+        return Files.write(tmp.resolve("owlet.properties"), all);
+    }
+
+    @Test
+    void runIsListedAndExplained() {
+        assertEquals(0, run("--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("run "), "owlet --help lists run");
+        assertEquals(0, run("run", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--max-triggers N"));
+    }
+
+    @Test
+    void missingConfigIsAUsageError() {
+        assertEquals(2, run("run"));
+        assertTrue(err().startsWith("owlet run: option --config is required"), err());
+    }
+
+    @Test
+    void aResultsFileInADirectoryThatIsAFileFailsAtStartWithOneLine() throws Exception {
+        Path notADirectory = Files.writeString(tmp.resolve("plain-file"), "x");
+        Path config = config("results.file = " + notADirectory.resolve("results.jsonl"));
+        assertEquals(1, run("run", "--config", config.toString()));
+        assertTrue(err().startsWith("owlet run: results file " + notADirectory.resolve("results.jsonl")
+                + " cannot be opened for appending"), err());
+        assertEquals(1, err().strip().lines().count(), err());
+        assertFalse(err().contains("Exception"), err());
+    }
+
+    @Test
+    void aResultsFileThatIsADirectoryFailsAtStart() throws Exception {
+        Path config = config("results.file = " + tmp);
+        assertEquals(1, run("run", "--config", config.toString()));
+        assertEquals("owlet run: results file " + tmp + " is a directory", err().strip());
+    }
+
+    @Test
+    void aBadConfigIsOneLineNamingFileAndKey() throws Exception {
+        Path config = config("trigger.debounce-ms = soon");
+        assertEquals(1, run("run", "--config", config.toString()));
+        assertEquals("owlet run: " + config + ": 'trigger.debounce-ms' needs a whole number, got 'soon'",
+                err().strip());
+        assertEquals(1, run("run", "--config", tmp.resolve("absent.properties").toString()));
+        assertTrue(err().contains("absent.properties: no such file"), err());
+    }
+
+    @Test
+    void sigtermFinishesTheCaptureInFlightFlushesAndExitsZero() throws Exception {
+        Path results = tmp.resolve("results.jsonl");
+        Path config = config("trigger = timer", "trigger.interval-ms = 100", "results.file = " + results);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "owlet.runtime.cli.Cli", "run", "--config", config.toString())
+                .redirectError(tmp.resolve("stderr.txt").toFile()).start();
+        var stdout = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String first = stdout.readLine();
+        assertTrue(first != null && first.contains("Egyptian cat"), first + " / " + Files.readString(tmp.resolve("stderr.txt")));
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String log = Files.readString(tmp.resolve("stderr.txt"));
+        assertEquals(0, p.exitValue(), log);
+        assertTrue(log.contains("stopped; health"), log);
+        List<String> lines = Files.readAllLines(results);
+        assertFalse(lines.isEmpty());
+        for (String line : lines) {
+            assertTrue(line.startsWith("{") && line.endsWith("}"), "every line complete: " + line);
+        }
+    }
+}
