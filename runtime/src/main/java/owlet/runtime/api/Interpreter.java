@@ -79,6 +79,24 @@ public final class Interpreter {
         }
     }
 
+    /** Told after each operator of {@link #run(StepObserver)}; its outputs can then be read. */
+    @FunctionalInterface
+    public interface StepObserver {
+        void afterOperator(int operatorIndex);
+    }
+
+    /**
+     * Runs every operator once, calling {@code observer} after each: calibration and per-layer error
+     * reports read each operator's outputs with {@link #tensorAsFloat} before the arena reuses their
+     * bytes. {@link #run()} stays a plain loop, so the hook costs ordinary inference nothing.
+     */
+    public void run(StepObserver observer) {
+        for (int i = 0; i < kernels.length; i++) {
+            kernels[i].eval(arena);
+            observer.afterOperator(i);
+        }
+    }
+
     /** Copies an 8-bit output into {@code dst} (uint8 as 0..255 in each byte). */
     public void output(int i, byte[] dst) {
         Tensor t = model.output(i);
@@ -95,9 +113,21 @@ public final class Interpreter {
      * {@code scale * (q - zeroPoint)}.
      */
     public void outputAsFloat(int i, float[] dst) {
-        Tensor t = model.output(i);
+        tensorAsFloat(model.output(i).index(), dst);
+    }
+
+    /**
+     * Copies any activation (a graph input or an operator's output) as real numbers, like
+     * {@link #outputAsFloat}. Its bytes are valid from the step that writes it to its last reader; later
+     * steps may reuse them, so read intermediates from a {@link StepObserver}.
+     */
+    public void tensorAsFloat(int tensor, float[] dst) {
+        Tensor t = model.tensor(tensor);
         requireLength(t, dst.length, TensorType.UINT8, TensorType.INT8, TensorType.FLOAT32);
         int off = plan.offset(t.index());
+        if (off < 0) {
+            throw new IllegalArgumentException(t.describe() + " is not an activation of the arena");
+        }
         if (t.type() == TensorType.FLOAT32) {
             for (int k = 0; k < dst.length; k++) {
                 dst[k] = ArenaFloats.getFloat(arena, off + 4 * k);
