@@ -10,7 +10,8 @@ import owlet.runtime.quant.QuantizedMultiplier;
 /**
  * ADD: {@code out = act(in1 + in2)}, elementwise, with TFLite's fivefold broadcasting (see {@link Broadcast}):
  * equal shapes, a scalar, or an input repeated along leading dimensions such as {@code [1,1,1,C]}; other
- * broadcasts are rejected. Any layout (the op is elementwise); inputs and output share one type.
+ * broadcasts are rejected. Any layout (the op is elementwise); inputs and output share one type. Either input
+ * may be a constant (see {@link Operand}).
  *
  * <p>Quantized (uint8, int8; per-tensor): TFLite's 8-bit ADD with {@code left_shift = 20}. At prepare, with
  * {@code m = 2·max(s1, s2)} (double): input multipliers {@code s_i / m} and output multiplier
@@ -47,8 +48,8 @@ public final class Add {
         ctx.requireShape(out, "output", plan.outShape());
         Tensor a = plan.swapped() ? in2 : in1;
         Tensor b = plan.swapped() ? in1 : in2;
-        int aOff = ctx.offset(a);
-        int bOff = ctx.offset(b);
+        Operand aOff = Operand.of(ctx, a);
+        Operand bOff = Operand.of(ctx, b);
         int outOff = ctx.offset(out);
         if (in1.type() == TensorType.FLOAT32) {
             float[] range = Quant8.activationRangeFloat(ctx, o.activation());
@@ -88,8 +89,8 @@ public final class Add {
     /** 8-bit kernel; role {@code a} and {@code b} as in {@link Broadcast}. */
     static final class QuantizedKernel implements Kernel, Broadcast.Passes {
         private final Broadcast plan;
-        private final int aOff;
-        private final int bOff;
+        private final Operand aOff;
+        private final Operand bOff;
         private final int outOff;
         private final int aOffset;
         private final int aMult;
@@ -104,7 +105,7 @@ public final class Add {
         private final int actMax;
         private final int storeShift;
 
-        QuantizedKernel(Broadcast plan, int aOff, int bOff, int outOff, int aOffset, int aMult, int aShift,
+        QuantizedKernel(Broadcast plan, Operand aOff, Operand bOff, int outOff, int aOffset, int aMult, int aShift,
                         int bOffset, int bMult, int bShift, int outMult, int outShift, int outZp, int actMin,
                         int actMax, int storeShift) {
             this.plan = plan;
@@ -132,23 +133,26 @@ public final class Add {
 
         @Override
         public void elementwise(byte[] arena, int n, int a, int b, int out) {
-            int pa = aOff + a;
-            int pb = bOff + b;
+            byte[] sa = aOff.source(arena);
+            byte[] sb = bOff.source(arena);
+            int pa = aOff.offset() + a;
+            int pb = bOff.offset() + b;
             int po = outOff + out;
             for (int i = 0; i < n; i++) {
-                int xa = scaled(arena[pa + i] + aOffset, aMult, aShift);
-                int xb = scaled(arena[pb + i] + bOffset, bMult, bShift);
+                int xa = scaled(sa[pa + i] + aOffset, aMult, aShift);
+                int xb = scaled(sb[pb + i] + bOffset, bMult, bShift);
                 arena[po + i] = output(xa + xb);
             }
         }
 
         @Override
         public void scalar(byte[] arena, int n, int a, int b, int out) {
-            int xa = scaled(arena[aOff + a] + aOffset, aMult, aShift);
-            int pb = bOff + b;
+            int xa = scaled(aOff.source(arena)[aOff.offset() + a] + aOffset, aMult, aShift);
+            byte[] sb = bOff.source(arena);
+            int pb = bOff.offset() + b;
             int po = outOff + out;
             for (int i = 0; i < n; i++) {
-                arena[po + i] = output(xa + scaled(arena[pb + i] + bOffset, bMult, bShift));
+                arena[po + i] = output(xa + scaled(sb[pb + i] + bOffset, bMult, bShift));
             }
         }
 
@@ -169,13 +173,13 @@ public final class Add {
     /** Float32 kernel. */
     static final class FloatKernel implements Kernel, Broadcast.Passes {
         private final Broadcast plan;
-        private final int aOff;
-        private final int bOff;
+        private final Operand aOff;
+        private final Operand bOff;
         private final int outOff;
         private final float min;
         private final float max;
 
-        FloatKernel(Broadcast plan, int aOff, int bOff, int outOff, float min, float max) {
+        FloatKernel(Broadcast plan, Operand aOff, Operand bOff, int outOff, float min, float max) {
             this.plan = plan;
             this.aOff = aOff;
             this.bOff = bOff;
@@ -191,18 +195,21 @@ public final class Add {
 
         @Override
         public void elementwise(byte[] arena, int n, int a, int b, int out) {
+            byte[] sa = aOff.source(arena);
+            byte[] sb = bOff.source(arena);
             for (int i = 0; i < n; i++) {
-                float v = ArenaFloats.getFloat(arena, aOff + 4 * (a + i))
-                        + ArenaFloats.getFloat(arena, bOff + 4 * (b + i));
+                float v = ArenaFloats.getFloat(sa, aOff.offset() + 4 * (a + i))
+                        + ArenaFloats.getFloat(sb, bOff.offset() + 4 * (b + i));
                 ArenaFloats.setFloat(arena, outOff + 4 * (out + i), FloatClamp.apply(v, min, max));
             }
         }
 
         @Override
         public void scalar(byte[] arena, int n, int a, int b, int out) {
-            float va = ArenaFloats.getFloat(arena, aOff + 4 * a);
+            float va = ArenaFloats.getFloat(aOff.source(arena), aOff.offset() + 4 * a);
+            byte[] sb = bOff.source(arena);
             for (int i = 0; i < n; i++) {
-                float v = va + ArenaFloats.getFloat(arena, bOff + 4 * (b + i));
+                float v = va + ArenaFloats.getFloat(sb, bOff.offset() + 4 * (b + i));
                 ArenaFloats.setFloat(arena, outOff + 4 * (out + i), FloatClamp.apply(v, min, max));
             }
         }

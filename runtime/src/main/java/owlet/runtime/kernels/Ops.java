@@ -14,7 +14,8 @@ public final class Ops {
     public static final Set<BuiltinOp> SUPPORTED = EnumSet.of(BuiltinOp.CONV_2D, BuiltinOp.DEPTHWISE_CONV_2D,
             BuiltinOp.AVERAGE_POOL_2D, BuiltinOp.MAX_POOL_2D, BuiltinOp.FULLY_CONNECTED, BuiltinOp.ADD,
             BuiltinOp.RESHAPE, BuiltinOp.SQUEEZE, BuiltinOp.SOFTMAX, BuiltinOp.QUANTIZE, BuiltinOp.DEQUANTIZE,
-            BuiltinOp.CONCATENATION, BuiltinOp.MEAN, BuiltinOp.PAD);
+            BuiltinOp.CONCATENATION, BuiltinOp.MEAN, BuiltinOp.PAD, BuiltinOp.MUL, BuiltinOp.HARD_SWISH,
+            BuiltinOp.LOGISTIC);
 
     /** Validates the operator in {@code ctx} and returns its prepared kernel. */
     public static Kernel prepare(OpContext ctx) throws InvalidModelException {
@@ -36,6 +37,9 @@ public final class Ops {
             case CONCATENATION -> Concatenation.prepare(ctx);
             case MEAN -> Mean.prepare(ctx);
             case PAD -> Pad.prepare(ctx);
+            case MUL -> Mul.prepare(ctx);
+            case HARD_SWISH -> HardSwish.prepare(ctx);
+            case LOGISTIC -> Logistic.prepare(ctx);
             default -> throw ctx.fail("operator is not supported by Owlet");
         };
     }
