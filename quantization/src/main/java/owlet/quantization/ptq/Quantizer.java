@@ -31,8 +31,10 @@ import owlet.runtime.model.TensorType;
  *       PAD) give their output the input's parameters; CONCATENATION gives all its inputs and its output one
  *       set (TFLite's int8 kernels require both), covering the union of their ranges. Tied tensors are
  *       grouped with union-find, so chains of such operators share one set.</li>
- *   <li>SOFTMAX output: scale 1/256, zero point -128.</li>
- *   <li>Other float constants (operands of ADD): int8 asymmetric per tensor over their own values.</li>
+ *   <li>SOFTMAX and LOGISTIC outputs: scale 1/256, zero point -128 (what TFLite's int8 kernels require).</li>
+ *   <li>HARD_SWISH and MUL outputs, like those of ADD, from their calibrated ranges.</li>
+ *   <li>Other float constants (operands of ADD and MUL, such as a hard sigmoid's 3 and 1/6): int8 asymmetric
+ *       per tensor over their own values.</li>
  * </ul>
  *
  * <p>The graph input and output are int8, as TFLite's converter makes them with
@@ -75,7 +77,7 @@ public final class Quantizer {
         for (int t = 0; t < n; t++) {
             parent[t] = t;
         }
-        boolean[] softmax = new boolean[n];
+        boolean[] fixed256 = new boolean[n]; // SOFTMAX and LOGISTIC outputs: scale 1/256, zero point -128
         for (Operator op : f.operators()) {
             Activation act = activation(op.options());
             for (int t : op.outputs()) {
@@ -95,7 +97,7 @@ public final class Quantizer {
                         union(parent, in, op.outputs()[0]);
                     }
                 }
-                case SOFTMAX -> softmax[op.outputs()[0]] = true;
+                case SOFTMAX, LOGISTIC -> fixed256[op.outputs()[0]] = true;
                 default -> {
                 }
             }
@@ -114,7 +116,7 @@ public final class Quantizer {
         Params[] params = new Params[n];
         for (int t = 0; t < n; t++) {
             int g = find(parent, t);
-            if (softmax[t]) {
+            if (fixed256[t]) {
                 params[t] = new Params(1f / 256, -128);
             } else if (groupLo[g] <= groupHi[g]) {
                 params[t] = asymmetric(groupLo[g], groupHi[g]);

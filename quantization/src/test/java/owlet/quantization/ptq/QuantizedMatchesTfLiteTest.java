@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import owlet.quantization.zoo.DenseMobileNet;
+import owlet.quantization.zoo.MobileNetV3;
 import owlet.quantization.zoo.NetBuilder;
 import owlet.quantization.zoo.NetConfig;
 import owlet.quantization.zoo.Weights;
@@ -75,6 +76,17 @@ class QuantizedMatchesTfLiteTest {
         Model f = DenseMobileNet.build(DenseMobileNet.Variant.DENSE2,
                 NetConfig.of(0.25, 64).withClasses(10).withWeights(Weights.random(5)));
         assertOwletEqualsTfLite(quantize(f, RangeMethod.MINMAX), 2);
+    }
+
+    /**
+     * MobileNet V3 small, α 0.5 at 64x64: HARD_SWISH, squeeze-excite (MEAN, hard sigmoid as ADD(+3, RELU6) and
+     * MUL(1/6) with constant operands, MUL by the broadcast gate), residual ADDs, pooling and the heads.
+     */
+    @Test
+    void mobileNetV3SmallMatchesTfLiteByteForByte() throws Exception {
+        Model f = MobileNetV3.build(MobileNetV3.Size.SMALL,
+                NetConfig.of(0.5, 64).withClasses(10).withWeights(Weights.random(9)));
+        assertOwletEqualsTfLite(quantize(f, RangeMethod.MINMAX), 3);
     }
 
     @Test
