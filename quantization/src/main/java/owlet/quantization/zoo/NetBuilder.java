@@ -137,6 +137,13 @@ public final class NetBuilder {
         return y;
     }
 
+    /** LOGISTIC: 1 / (1 + exp(-x)). */
+    public int logistic(String name, int x) {
+        int y = graph.tensor(name, TensorType.FLOAT32, shape(x));
+        graph.operator(BuiltinOp.LOGISTIC, new OperatorOptions.None(), new int[] {x}, y);
+        return y;
+    }
+
     /**
      * Hard sigmoid relu6(x + 3) / 6 as TFLite converters emit it: ADD of 3 with fused RELU6, then MUL by
      * 1/6 (TFLite has no hard-sigmoid operator).

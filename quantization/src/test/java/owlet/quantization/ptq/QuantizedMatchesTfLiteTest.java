@@ -79,6 +79,32 @@ class QuantizedMatchesTfLiteTest {
     }
 
     /**
+     * The activation ops one by one on wide ranges: a sigmoid gate (LOGISTIC, then MUL by the map), h-swish on a
+     * map whose range goes well past ±3, a hard sigmoid with constant operands, and a fused-RELU6 MUL.
+     */
+    static Model activationGraph(long seed) {
+        NetBuilder g = new NetBuilder("ptq_activations", Weights.random(seed));
+        int x = g.input(16, 16, 3);
+        int wide = g.conv("wide", x, 16, 3, 1, Activation.NONE);
+        int gate = g.logistic("sigmoid", g.conv("gate_logits", wide, 16, 1, 1, Activation.NONE));
+        int gated = g.mul("gated", wide, gate);
+        int hs = g.hardSwish("hswish", gated);
+        int mean = g.spatialMean("squeeze", hs);
+        int hsig = g.hardSigmoid("hsigmoid", mean);
+        int excited = g.mul("excite", hs, hsig);
+        int both = g.add("sum", excited, wide, Activation.NONE);
+        int pool = g.globalAveragePool("pool", g.hardSwish("hswish2", both));
+        int fc = g.fullyConnected("fc", pool, 10, Activation.NONE);
+        return g.build(g.logistic("out_sigmoid", fc), "PTQ activation-op graph");
+    }
+
+    @ParameterizedTest
+    @EnumSource(RangeMethod.class)
+    void activationGraphMatchesTfLiteByteForByte(RangeMethod method) throws Exception {
+        assertOwletEqualsTfLite(quantize(activationGraph(4), method), 6);
+    }
+
+    /**
      * MobileNet V3 small, α 0.5 at 64x64: HARD_SWISH, squeeze-excite (MEAN, hard sigmoid as ADD(+3, RELU6) and
      * MUL(1/6) with constant operands, MUL by the broadcast gate), residual ADDs, pooling and the heads.
      */
