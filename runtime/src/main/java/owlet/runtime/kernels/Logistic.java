@@ -14,7 +14,7 @@ import owlet.runtime.model.TensorType;
  * {@code r = roundf(y · (1 / s_out))}, then {@code (int)(r + z_out)} clamped to the type. The output must be
  * quantized as TFLite requires: scale exactly 1/256 and zero point 0 (uint8) or -128 (int8).
  *
- * <p>C's {@code expf} (glibc) is not correctly rounded, and this class uses {@code (float)Math.exp}; as for
+ * <p>C's {@code expf} (glibc) is not correctly rounded, and this class uses {@code (float)StrictMath.exp} (the same bits on every CPU); as for
  * {@link Softmax}, a one-ulp difference could only change an entry whose {@code y · 256} lies within an ulp
  * of a rounding boundary.
  *
@@ -56,7 +56,7 @@ public final class Logistic {
         byte[] table = new byte[256];
         for (int q = qmin; q <= qmax; q++) {
             float x = inScale * (q - inZp);
-            float y = 1.0f / (1.0f + (float) Math.exp(-x));
+            float y = 1.0f / (1.0f + (float) StrictMath.exp(-x));
             float r = (float) Quant8.roundHalfAway((double) (y * inverseScale));
             int v = CRound.truncate(r + requiredZp);
             v = Math.max(qmin, Math.min(qmax, v));

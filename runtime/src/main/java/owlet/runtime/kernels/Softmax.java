@@ -21,8 +21,9 @@ import owlet.runtime.model.TensorType;
  * constant, so {@code 255 - max + x} is the same in both.
  *
  * <p>C's {@code expf} (glibc) is not correctly rounded: for about 1 argument in 11,000 it is one ulp away
- * from {@code (float)Math.exp}, which this class uses. The tables of the five shared models were checked
- * entry by entry against glibc 2.36's expf and agree.
+ * from {@code (float)StrictMath.exp}, which this class uses. The tables of the five shared models were
+ * checked entry by entry against glibc 2.36's expf and agree. {@code StrictMath} rather than {@code Math}:
+ * its result is specified bit for bit, so the table — and the output — is the same on every CPU.
  *
  * <p>Float32: {@code e = exp((x - max)·beta)} in float, {@code out = e · (1 / Σ e)}, the formula of TFLite's
  * optimized float kernel; TFLite evaluates it with Eigen's vectorized exp and sum, so float results may
@@ -60,7 +61,7 @@ public final class Softmax {
         float scale = -in.quantization().scale() * o.beta();
         float[] table = new float[256];
         for (int d = 0; d <= 255; d++) {
-            table[255 - d] = (float) Math.exp(scale * d);
+            table[255 - d] = (float) StrictMath.exp(scale * d);
         }
         return new QuantizedKernel(rows, depth, ctx.offset(in), ctx.offset(out), table, outScale,
                 in.type() == TensorType.UINT8);
