@@ -18,7 +18,7 @@ class ZeroAllocationTest {
         byte[] input = new byte[interpreter.inputTensor(0).elementCount()];
         new java.util.Random(5).nextBytes(input);
         interpreter.setInput(0, input);
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < 10; i++) {
             interpreter.run();
         }
         com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
