@@ -34,7 +34,9 @@ public record Tensor(int index, String name, TensorType type, int[] shape, Quant
         return shape[i];
     }
 
+    /** "tensor #12 'name' UINT8[1, 112, 112, 32]"; names longer than 60 characters are shortened. */
     public String describe() {
-        return "tensor #" + index + " '" + name + "' " + type + Arrays.toString(shape);
+        String shown = name.length() <= 60 ? name : name.substring(0, 57) + "...";
+        return "tensor #" + index + " '" + shown + "' " + type + Arrays.toString(shape);
     }
 }
