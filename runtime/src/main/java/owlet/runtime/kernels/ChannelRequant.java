@@ -101,6 +101,24 @@ public final class ChannelRequant {
         return new ChannelRequant(b, m, s, Quant8.storedZeroPoint(out), range[0], range[1]);
     }
 
+    /**
+     * The same output stage with {@code extra[c]} added to each channel's bias: optimized kernels fold
+     * constant accumulator terms (the input zero point times the weight sums) into the bias. int32
+     * addition wraps, as the reference accumulator does, so the result is the same for every input.
+     */
+    public ChannelRequant withBiasAdded(int[] extra) {
+        int[] b = bias.clone();
+        for (int c = 0; c < b.length; c++) {
+            b[c] += extra[c];
+        }
+        return new ChannelRequant(b, multiplier, shift, outZeroPoint, min, max);
+    }
+
+    /** Output channels. */
+    public int channels() {
+        return bias.length;
+    }
+
     /** bias, multiply (with the given rounding rule), add the output zero point, clamp. */
     public byte requantize(int acc, int c, boolean tiesUp) {
         int x = acc + bias[c];
