@@ -30,6 +30,14 @@ public final class ChannelRequant {
     final int min;
     final int max;
 
+    // Per channel, from multiplier and shift: the two shifts, and the rounding constants of the final
+    // division by 2^rightShift (mask and half of it for ties away from zero, 2^(rightShift-1) for ties up).
+    private final int[] leftShift;
+    private final int[] rightShift;
+    private final int[] mask;
+    private final int[] half;
+    private final long[] roundUp;
+
     private ChannelRequant(int[] bias, int[] multiplier, int[] shift, int outZeroPoint, int min, int max) {
         this.bias = bias;
         this.multiplier = multiplier;
@@ -37,6 +45,23 @@ public final class ChannelRequant {
         this.outZeroPoint = outZeroPoint;
         this.min = min;
         this.max = max;
+        int n = multiplier.length;
+        this.leftShift = new int[n];
+        this.rightShift = new int[n];
+        this.mask = new int[n];
+        this.half = new int[n];
+        this.roundUp = new long[n];
+        for (int c = 0; c < n; c++) {
+            if (multiplier[c] < 0 || shift[c] > 31 || shift[c] < -31) {
+                throw new IllegalArgumentException("multiplier " + multiplier[c] + " shift " + shift[c]
+                        + " of channel " + c + " is not a Q31 multiplier");
+            }
+            leftShift[c] = Math.max(shift[c], 0);
+            rightShift[c] = Math.max(-shift[c], 0);
+            mask[c] = (1 << rightShift[c]) - 1;
+            half[c] = mask[c] >> 1;
+            roundUp[c] = rightShift[c] > 0 ? 1L << (rightShift[c] - 1) : 0;
+        }
     }
 
     /**
@@ -121,10 +146,32 @@ public final class ChannelRequant {
 
     /** bias, multiply (with the given rounding rule), add the output zero point, clamp. */
     public byte requantize(int acc, int c, boolean tiesUp) {
+        int x = (acc + bias[c]) << leftShift[c];
+        // The doubling high multiply, floor((x*M + 2^30) / 2^31): TFLite's nudge-and-truncate gives the
+        // same for both signs (see FixedPoint); x*M cannot be MIN*MIN since M >= 0.
+        int h = (int) (((long) x * multiplier[c] + (1L << 30)) >> 31);
+        int v;
+        if (tiesUp) {
+            v = (int) ((h + roundUp[c]) >> rightShift[c]);
+        } else {
+            // RoundingDivideByPOT: ties away from zero (the threshold is one higher for negative h).
+            v = (h >> rightShift[c]) + ((h & mask[c]) > half[c] + (h >>> 31) ? 1 : 0);
+        }
+        v += outZeroPoint;
+        return (byte) Math.max(min, Math.min(max, v));
+    }
+
+    /** The output stage computed with {@link FixedPoint}'s reference functions: the oracle for tests. */
+    byte requantizeReference(int acc, int c, boolean tiesUp) {
         int x = acc + bias[c];
         int v = tiesUp ? FixedPoint.multiplyByQuantizedMultiplierTiesUp(x, multiplier[c], shift[c])
                 : FixedPoint.multiplyByQuantizedMultiplier(x, multiplier[c], shift[c]);
         v += outZeroPoint;
         return (byte) Math.max(min, Math.min(max, v));
+    }
+
+    /** For tests: an output stage from raw parameters. */
+    static ChannelRequant of(int[] bias, int[] multiplier, int[] shift, int outZeroPoint, int min, int max) {
+        return new ChannelRequant(bias, multiplier, shift, outZeroPoint, min, max);
     }
 }

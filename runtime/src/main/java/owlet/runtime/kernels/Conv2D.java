@@ -21,7 +21,7 @@ import owlet.runtime.quant.FixedPoint;
  * uses the legacy single multiplier ({@link ChannelRequant#prepareLegacy}).
  *
  * <p>Kernels: {@link QuantizedKernel} is the reference and the fallback; when {@link VectorSupport#ENABLED},
- * 1×1 stride-1 convolutions run as a packed GEMM (owlet.runtime.kernels.vector.PointwiseConvVector) with
+ * quantized convolutions run as a packed GEMM (owlet.runtime.kernels.vector.ConvGemmVector) with
  * identical output bytes.
  */
 public final class Conv2D {
@@ -85,8 +85,8 @@ public final class Conv2D {
             packed[i] = (short) (weights[i] + filterOffset);
         }
         boolean tiesUp = in.type() == TensorType.INT8;
-        if (vector && VectorKernels.pointwiseFits(w)) {
-            return VectorKernels.pointwise(w, packed, -Quant8.storedZeroPoint(in), rq, tiesUp, ctx.parts());
+        if (vector) {
+            return VectorKernels.conv(w, packed, -Quant8.storedZeroPoint(in), rq, tiesUp, ctx.parts());
         }
         return new QuantizedKernel(w, packed, -Quant8.storedZeroPoint(in), rq, tiesUp);
     }
@@ -132,32 +132,30 @@ public final class Conv2D {
                 int b = r / g.outH();
                 int oy = r - b * g.outH();
                 int inBase = g.inOffset() + b * inImage;
-                {
-                    int iy0 = oy * g.strideH() - g.padTop();
-                    for (int ox = 0; ox < g.outW(); ox++) {
-                        int ix0 = ox * g.strideW() - g.padLeft();
-                        for (int oc = 0; oc < g.outC(); oc++) {
-                            int acc = 0;
-                            int fBase = oc * g.kh() * g.kw() * g.inC();
-                            for (int ky = 0; ky < g.kh(); ky++) {
-                                int iy = iy0 + ky * g.dilationH();
-                                if (iy < 0 || iy >= g.inH()) {
+                int iy0 = oy * g.strideH() - g.padTop();
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int ix0 = ox * g.strideW() - g.padLeft();
+                    for (int oc = 0; oc < g.outC(); oc++) {
+                        int acc = 0;
+                        int fBase = oc * g.kh() * g.kw() * g.inC();
+                        for (int ky = 0; ky < g.kh(); ky++) {
+                            int iy = iy0 + ky * g.dilationH();
+                            if (iy < 0 || iy >= g.inH()) {
+                                continue;
+                            }
+                            for (int kx = 0; kx < g.kw(); kx++) {
+                                int ix = ix0 + kx * g.dilationW();
+                                if (ix < 0 || ix >= g.inW()) {
                                     continue;
                                 }
-                                for (int kx = 0; kx < g.kw(); kx++) {
-                                    int ix = ix0 + kx * g.dilationW();
-                                    if (ix < 0 || ix >= g.inW()) {
-                                        continue;
-                                    }
-                                    int ip = inBase + iy * inRow + ix * g.inC();
-                                    int fp = fBase + (ky * g.kw() + kx) * g.inC();
-                                    for (int ic = 0; ic < g.inC(); ic++) {
-                                        acc += (arena[ip + ic] + inputOffset) * filter[fp + ic];
-                                    }
+                                int ip = inBase + iy * inRow + ix * g.inC();
+                                int fp = fBase + (ky * g.kw() + kx) * g.inC();
+                                for (int ic = 0; ic < g.inC(); ic++) {
+                                    acc += (arena[ip + ic] + inputOffset) * filter[fp + ic];
                                 }
                             }
-                            arena[outPos++] = rq.requantize(acc, oc, tiesUp);
                         }
+                        arena[outPos++] = rq.requantize(acc, oc, tiesUp);
                     }
                 }
             }

@@ -158,31 +158,29 @@ public final class DepthwiseConv2D {
                 int b = r / g.outH();
                 int oy = r - b * g.outH();
                 int inBase = g.inOffset() + b * inImage;
-                {
-                    int iy0 = oy * g.strideH() - g.padTop();
-                    for (int ox = 0; ox < g.outW(); ox++) {
-                        int ix0 = ox * g.strideW() - g.padLeft();
-                        for (int ic = 0; ic < g.inC(); ic++) {
-                            for (int mi = 0; mi < m; mi++) {
-                                int oc = ic * m + mi;
-                                int acc = 0;
-                                for (int ky = 0; ky < g.kh(); ky++) {
-                                    int iy = iy0 + ky * g.dilationH();
-                                    if (iy < 0 || iy >= g.inH()) {
+                int iy0 = oy * g.strideH() - g.padTop();
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int ix0 = ox * g.strideW() - g.padLeft();
+                    for (int ic = 0; ic < g.inC(); ic++) {
+                        for (int mi = 0; mi < m; mi++) {
+                            int oc = ic * m + mi;
+                            int acc = 0;
+                            for (int ky = 0; ky < g.kh(); ky++) {
+                                int iy = iy0 + ky * g.dilationH();
+                                if (iy < 0 || iy >= g.inH()) {
+                                    continue;
+                                }
+                                for (int kx = 0; kx < g.kw(); kx++) {
+                                    int ix = ix0 + kx * g.dilationW();
+                                    if (ix < 0 || ix >= g.inW()) {
                                         continue;
                                     }
-                                    for (int kx = 0; kx < g.kw(); kx++) {
-                                        int ix = ix0 + kx * g.dilationW();
-                                        if (ix < 0 || ix >= g.inW()) {
-                                            continue;
-                                        }
-                                        int ip = inBase + iy * inRow + ix * g.inC() + ic;
-                                        int fp = (ky * g.kw() + kx) * g.outC() + oc;
-                                        acc += (arena[ip] + inputOffset) * filter[fp];
-                                    }
+                                    int ip = inBase + iy * inRow + ix * g.inC() + ic;
+                                    int fp = (ky * g.kw() + kx) * g.outC() + oc;
+                                    acc += (arena[ip] + inputOffset) * filter[fp];
                                 }
-                                arena[outPos++] = rq.requantize(acc, oc, TIES_UP);
                             }
+                            arena[outPos++] = rq.requantize(acc, oc, TIES_UP);
                         }
                     }
                 }

@@ -100,6 +100,39 @@ class OptimizedKernelsTest {
 
     @ParameterizedTest
     @MethodSource("seeds")
+    void convMatchesReference(int seed) throws InvalidModelException {
+        Random r = new Random(3000 + seed);
+        Quant q = Quant.random(r);
+        int batches = 1 + r.nextInt(2);
+        int h = 1 + r.nextInt(11);
+        int w = 1 + r.nextInt(11);
+        int inC = 1 + r.nextInt(seed % 3 == 0 ? 3 : 20);
+        int outC = 1 + r.nextInt(40);
+        int kh = 1 + r.nextInt(3);
+        int kw = 1 + r.nextInt(3);
+        int stride = 1 + r.nextInt(2);
+        int dilation = r.nextInt(5) == 0 ? 2 : 1;
+        Padding padding = r.nextInt(4) == 0 ? Padding.VALID : Padding.SAME;
+        if (padding == Padding.VALID && (h < (kh - 1) * dilation + 1 || w < (kw - 1) * dilation + 1)) {
+            padding = Padding.SAME;
+        }
+        int outH = Geometry.outputSize(padding, h, kh, stride, dilation);
+        int outW = Geometry.outputSize(padding, w, kw, stride, dilation);
+        OpHarness harness = new OpHarness();
+        int in = harness.tensor(q.type(), OpHarness.quant(0.01f + r.nextFloat() * 0.1f, q.zeroPoint(r)), batches, h, w, inC);
+        int f = harness.constant8(q.type(), q.filter(r, outC, 0), q.values(r, outC * kh * kw * inC), outC, kh, kw, inC);
+        int b = harness.constantInts(bias(r, outC), outC);
+        int out = harness.tensor(q.type(), OpHarness.quant(0.02f + r.nextFloat() * 0.3f, q.zeroPoint(r)), batches, outH, outW, outC);
+        OperatorOptions.Conv2D options = new OperatorOptions.Conv2D(padding, stride, stride, q.activation(), dilation,
+                dilation);
+        OpContext ctx = harness.context(BuiltinOp.CONV_2D, options, new int[] {in, f, b}, new int[] {out}, 3);
+        String what = "seed " + seed + ": " + q + " " + batches + "x" + h + "x" + w + "x" + inC + " -> " + outC + " k "
+                + kh + "x" + kw + " stride " + stride + " dilation " + dilation + " " + padding;
+        compare(harness, Conv2D.prepare(ctx, false), Conv2D.prepare(ctx, true), in, out, q, r, what);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
     void depthwise3x3MatchesReference(int seed) throws InvalidModelException {
         Random r = new Random(2000 + seed);
         Quant q = Quant.random(r);

@@ -19,20 +19,16 @@ public final class VectorKernels {
         return IntVector.SPECIES_PREFERRED.length();
     }
 
-    /** Whether {@link #pointwise} takes this convolution: 1×1 filter, stride 1. */
-    public static boolean pointwiseFits(Conv2D.Window w) {
-        return PointwiseConvVector.fits(w);
-    }
-
     /**
-     * A 1×1 convolution as a packed int8 GEMM.
+     * A CONV_2D as a packed int8 GEMM: 1×1 stride-1 convolutions read the input rows in place, others
+     * (the first 3×3 layer) gather their input windows first.
      *
-     * @param filter      {@code weight - filterZp}, [Cout, Cin]
+     * @param filter      {@code weight - filterZp}, [Cout, KH, KW, Cin]
      * @param inputOffset {@code -inputZp} in the arena's representation
      */
-    public static Kernel pointwise(Conv2D.Window w, short[] filter, int inputOffset, ChannelRequant rq,
-                                   boolean tiesUp, int parts) {
-        return new PointwiseConvVector(w, filter, inputOffset, rq, tiesUp, parts);
+    public static Kernel conv(Conv2D.Window w, short[] filter, int inputOffset, ChannelRequant rq, boolean tiesUp,
+                              int parts) {
+        return new ConvGemmVector(w, filter, inputOffset, rq, tiesUp, parts);
     }
 
     /** Whether {@link #depthwise3x3} takes this depthwise convolution: 3×3, multiplier 1, no dilation. */
