@@ -6,6 +6,7 @@ import java.util.Random;
 import java.util.Set;
 import owlet.runtime.api.Interpreter;
 import owlet.runtime.graph.OpCost;
+import owlet.runtime.kernels.VectorSupport;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
@@ -91,8 +92,8 @@ public final class BenchCommand implements Command {
                     + ",\"median_ms\":" + Json.number(median) + ",\"p90_ms\":" + Json.number(p90) + ",\"gmacs\":"
                     + Json.number(gmacs) + "}");
         } else {
-            out.printf("%s: %d runs, %d thread(s): median %.3f ms, p90 %.3f ms, %.2f GMAC/s (%,d mult-adds)%n",
-                    model.source(), runs, threads, median, p90, gmacs, macs);
+            out.printf("%s: %d runs, %d thread(s), %s: median %.3f ms, p90 %.3f ms, %.2f GMAC/s (%,d mult-adds)%n",
+                    model.source(), runs, threads, VectorSupport.describe(), median, p90, gmacs, macs);
         }
         return 0;
     }

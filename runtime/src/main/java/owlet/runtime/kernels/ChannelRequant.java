@@ -31,12 +31,11 @@ public final class ChannelRequant {
     final int max;
 
     // Per channel, from multiplier and shift: the two shifts, and the rounding constants of the final
-    // division by 2^rightShift (mask and half of it for ties away from zero, 2^(rightShift-1) for ties up).
+    // division by 2^rightShift: mask = 2^e - 1 and half = mask >> 1.
     private final int[] leftShift;
     private final int[] rightShift;
     private final int[] mask;
     private final int[] half;
-    private final long[] roundUp;
 
     private ChannelRequant(int[] bias, int[] multiplier, int[] shift, int outZeroPoint, int min, int max) {
         this.bias = bias;
@@ -50,7 +49,6 @@ public final class ChannelRequant {
         this.rightShift = new int[n];
         this.mask = new int[n];
         this.half = new int[n];
-        this.roundUp = new long[n];
         for (int c = 0; c < n; c++) {
             if (multiplier[c] < 0 || shift[c] > 31 || shift[c] < -31) {
                 throw new IllegalArgumentException("multiplier " + multiplier[c] + " shift " + shift[c]
@@ -60,7 +58,6 @@ public final class ChannelRequant {
             rightShift[c] = Math.max(-shift[c], 0);
             mask[c] = (1 << rightShift[c]) - 1;
             half[c] = mask[c] >> 1;
-            roundUp[c] = rightShift[c] > 0 ? 1L << (rightShift[c] - 1) : 0;
         }
     }
 
@@ -150,15 +147,42 @@ public final class ChannelRequant {
         // The doubling high multiply, floor((x*M + 2^30) / 2^31): TFLite's nudge-and-truncate gives the
         // same for both signs (see FixedPoint); x*M cannot be MIN*MIN since M >= 0.
         int h = (int) (((long) x * multiplier[c] + (1L << 30)) >> 31);
-        int v;
-        if (tiesUp) {
-            v = (int) ((h + roundUp[c]) >> rightShift[c]);
-        } else {
-            // RoundingDivideByPOT: ties away from zero (the threshold is one higher for negative h).
-            v = (h >> rightShift[c]) + ((h & mask[c]) > half[c] + (h >>> 31) ? 1 : 0);
-        }
+        // Division by 2^e rounding to nearest: add one when the remainder exceeds half of 2^e, minus one
+        // half-unit; ties round up, or away from zero (the threshold one higher for negative h).
+        int e = rightShift[c];
+        int threshold = half[c] + (tiesUp ? 0 : h >>> 31);
+        int v = (h >> e) + ((h & mask[c]) > threshold ? 1 : 0);
         v += outZeroPoint;
         return (byte) Math.max(min, Math.min(max, v));
+    }
+
+    public int bias(int c) {
+        return bias[c];
+    }
+
+    /** The Q31 multiplier of channel {@code c}, in [0, 2^31). */
+    public int multiplier(int c) {
+        return multiplier[c];
+    }
+
+    public int leftShift(int c) {
+        return leftShift[c];
+    }
+
+    public int rightShift(int c) {
+        return rightShift[c];
+    }
+
+    public int outZeroPoint() {
+        return outZeroPoint;
+    }
+
+    public int min() {
+        return min;
+    }
+
+    public int max() {
+        return max;
     }
 
     /** The output stage computed with {@link FixedPoint}'s reference functions: the oracle for tests. */
@@ -170,8 +194,8 @@ public final class ChannelRequant {
         return (byte) Math.max(min, Math.min(max, v));
     }
 
-    /** For tests: an output stage from raw parameters. */
-    static ChannelRequant of(int[] bias, int[] multiplier, int[] shift, int outZeroPoint, int min, int max) {
+    /** An output stage from raw parameters (tests and benchmarks; op classes use {@link #prepare}). */
+    public static ChannelRequant of(int[] bias, int[] multiplier, int[] shift, int outZeroPoint, int min, int max) {
         return new ChannelRequant(bias, multiplier, shift, outZeroPoint, min, max);
     }
 }

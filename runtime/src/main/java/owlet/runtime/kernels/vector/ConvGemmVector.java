@@ -15,7 +15,8 @@ import owlet.runtime.kernels.PartitionedKernel;
  *
  * <p>The weights are packed once into blocks of {@code L} output channels ({@code L} int lanes), k-major
  * inside a block, so the inner loop streams one weight vector per k and block and broadcasts one input
- * byte per pixel. Register tile: 4 pixels × 2 blocks of accumulators.
+ * byte per pixel. Register tile: 4 pixels × 2 blocks of accumulators, requantized in vector lanes
+ * ({@link VectorRequant}) and stored as bytes.
  *
  * <p>Exactness: the reference accumulates {@code (in + inOffset) · w} over the taps inside the input.
  * Here the constant part {@code inOffset · Σ_k w[oc, k]} is folded into the bias at load time
@@ -41,9 +42,8 @@ final class ConvGemmVector implements PartitionedKernel {
     private final byte padValue;
     /** [block][k][lane]: weight - filterZp of output channel block*L + lane, 0 past outC. */
     private final int[] packed;
-    private final ChannelRequant rq;
-    private final boolean tiesUp;
-    /** Per part: accumulators of one tile, [pixel][block][lane]. */
+    private final VectorRequant rq;
+    /** Per part: the accumulators of one tile, [pixel][block][lane], handed to the output stage. */
     private final int[][] scratch;
     /** Per part: 4 gathered patches (null when direct). */
     private final byte[][] patches;
@@ -79,8 +79,7 @@ final class ConvGemmVector implements PartitionedKernel {
             }
             fold[oc] = inputOffset * sum;
         }
-        this.rq = rq.withBiasAdded(fold);
-        this.tiesUp = tiesUp;
+        this.rq = new VectorRequant(rq.withBiasAdded(fold), tiesUp);
         this.scratch = new int[parts][4 * 2 * L];
         this.patches = direct ? null : new byte[parts][4 * depth];
     }
@@ -103,14 +102,13 @@ final class ConvGemmVector implements PartitionedKernel {
                 }
                 i0 = 0;
             }
+            int out = outOffset + p * outC;
             int b = 0;
             for (; b + 2 <= blocks; b += 2) {
-                tile4x2(src, i0, b, acc);
-                store(arena, p, 4, b, 2, acc);
+                tile4x2(src, i0, b, arena, out, acc);
             }
             if (b < blocks) {
-                tile4x1(src, i0, b, acc);
-                store(arena, p, 4, b, 1, acc);
+                tile4x1(src, i0, b, arena, out, acc);
             }
         }
         for (; p < p1; p++) {
@@ -122,8 +120,7 @@ final class ConvGemmVector implements PartitionedKernel {
                 i0 = 0;
             }
             for (int b = 0; b < blocks; b++) {
-                tile1x1(src, i0, b, acc);
-                store(arena, p, 1, b, 1, acc);
+                tile1x1(src, i0, b, arena, outOffset + p * outC, acc);
             }
         }
     }
@@ -155,8 +152,11 @@ final class ConvGemmVector implements PartitionedKernel {
         }
     }
 
-    /** Four patches at {@code src[i0]}, {@code src[i0 + depth]}, ...; blocks b and b + 1. */
-    private void tile4x2(byte[] src, int i0, int b, int[] acc) {
+    /**
+     * Four patches at {@code src[i0]}, {@code src[i0 + depth]}, ...; blocks b and b + 1; outputs of the
+     * four pixels at {@code arena[out]}, {@code arena[out + outC]}, ...
+     */
+    private void tile4x2(byte[] src, int i0, int b, byte[] arena, int out, int[] acc) {
         int i1 = i0 + depth;
         int i2 = i1 + depth;
         int i3 = i2 + depth;
@@ -182,6 +182,9 @@ final class ConvGemmVector implements PartitionedKernel {
             a30 = a30.add(f0.mul(x3));
             a31 = a31.add(f1.mul(x3));
         }
+        int c0 = b * L;
+        int c1 = c0 + L;
+        int n1 = Math.min(L, outC - c1);
         a00.intoArray(acc, 0);
         a01.intoArray(acc, L);
         a10.intoArray(acc, 2 * L);
@@ -190,9 +193,13 @@ final class ConvGemmVector implements PartitionedKernel {
         a21.intoArray(acc, 5 * L);
         a30.intoArray(acc, 6 * L);
         a31.intoArray(acc, 7 * L);
+        for (int q = 0; q < 4; q++) {
+            rq.store(acc, 2 * q * L, c0, arena, out + q * outC + c0, L);
+            rq.store(acc, (2 * q + 1) * L, c1, arena, out + q * outC + c1, n1);
+        }
     }
 
-    private void tile4x1(byte[] src, int i0, int b, int[] acc) {
+    private void tile4x1(byte[] src, int i0, int b, byte[] arena, int out, int[] acc) {
         int i1 = i0 + depth;
         int i2 = i1 + depth;
         int i3 = i2 + depth;
@@ -205,30 +212,25 @@ final class ConvGemmVector implements PartitionedKernel {
             a2 = a2.add(f0.mul(src[i2 + k]));
             a3 = a3.add(f0.mul(src[i3 + k]));
         }
+        int c0 = b * L;
+        int n = Math.min(L, outC - c0);
         a0.intoArray(acc, 0);
         a1.intoArray(acc, L);
         a2.intoArray(acc, 2 * L);
         a3.intoArray(acc, 3 * L);
+        for (int q = 0; q < 4; q++) {
+            rq.store(acc, q * L, c0, arena, out + q * outC + c0, n);
+        }
     }
 
-    private void tile1x1(byte[] src, int i0, int b, int[] acc) {
+    private void tile1x1(byte[] src, int i0, int b, byte[] arena, int out, int[] acc) {
         int w0 = b * depth * L;
         IntVector a0 = IntVector.zero(I);
         for (int k = 0; k < depth; k++) {
             a0 = a0.add(IntVector.fromArray(I, packed, w0 + k * L).mul(src[i0 + k]));
         }
+        int c0 = b * L;
         a0.intoArray(acc, 0);
-    }
-
-    /** Requantizes a tile of {@code np} pixels × {@code nb} blocks held in {@code acc}, [pixel][block][lane]. */
-    private void store(byte[] arena, int p, int np, int b, int nb, int[] acc) {
-        int ocEnd = Math.min(outC, (b + nb) * L);
-        for (int q = 0; q < np; q++) {
-            int out = outOffset + (p + q) * outC;
-            int a = q * nb * L;
-            for (int oc = b * L; oc < ocEnd; oc++) {
-                arena[out + oc] = rq.requantize(acc[a++], oc, tiesUp);
-            }
-        }
+        rq.store(acc, 0, c0, arena, out + c0, Math.min(L, outC - c0));
     }
 }

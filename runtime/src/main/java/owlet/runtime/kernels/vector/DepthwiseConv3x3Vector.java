@@ -15,7 +15,8 @@ import owlet.runtime.kernels.PartitionedKernel;
  *
  * <p>Padding is handled outside the inner loop: output pixels whose nine taps all fall inside the input
  * (the interior) take the vector path, where the constant term {@code inOffset · Σ_taps w[c]} is folded
- * into the bias at load time; the border pixels take a scalar loop that skips the taps outside the input,
+ * into the bias at load time and the output stage runs in vector lanes ({@link VectorRequant}); the
+ * border pixels take a scalar loop that skips the taps outside the input,
  * with the unfolded output stage, exactly as the reference kernel.
  */
 final class DepthwiseConv3x3Vector implements PartitionedKernel {
@@ -34,6 +35,7 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
     private final int inputOffset;
     private final ChannelRequant border;
     private final ChannelRequant interior;
+    private final VectorRequant interiorVector;
     private final boolean tiesUp;
     private final int oyLo;
     private final int oyHi;
@@ -61,6 +63,7 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
         this.inputOffset = inputOffset;
         this.border = rq;
         this.interior = rq.withBiasAdded(fold);
+        this.interiorVector = new VectorRequant(interior, tiesUp);
         this.tiesUp = tiesUp;
         // Interior: 0 <= o*s - pad and o*s - pad + 2 <= in - 1.
         this.oyLo = firstInside(w.padTop(), w.strideH());
@@ -120,9 +123,7 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
                 }
             }
             sum.intoArray(acc, 0);
-            for (int l = 0; l < L; l++) {
-                arena[out + ch + l] = interior.requantize(acc[l], ch + l, tiesUp);
-            }
+            interiorVector.store(acc, 0, ch, arena, out + ch, L);
         }
         for (; ch < c; ch++) {
             int sum = 0;
