@@ -15,9 +15,10 @@ import owlet.runtime.kernels.PartitionedKernel;
  *
  * <p>Padding is handled outside the inner loop: output pixels whose nine taps all fall inside the input
  * (the interior) take the vector path, where the constant term {@code inOffset · Σ_taps w[c]} is folded
- * into the bias at load time and the output stage runs in vector lanes ({@link VectorRequant}); the
- * border pixels take a scalar loop that skips the taps outside the input,
- * with the unfolded output stage, exactly as the reference kernel.
+ * into the bias at load time. Border pixels run the same vector loop with the taps outside the input
+ * reading the input zero point, whose product with the folded offset is zero, as the reference skips
+ * them; their last channels (fewer than a vector) take a scalar loop over the inside taps with the
+ * unfolded bias. The output stage runs in vector lanes ({@link VectorRequant}).
  */
 final class DepthwiseConv3x3Vector implements PartitionedKernel {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
@@ -99,7 +100,7 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
                 if (rowInside && ox >= oxLo && ox <= oxHi) {
                     interiorPixel(arena, b, oy, ox, acc);
                 } else {
-                    borderPixel(arena, b, oy, ox);
+                    borderPixel(arena, b, oy, ox, acc);
                 }
             }
         }
@@ -136,28 +137,44 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
         }
     }
 
-    /** The reference loop for one output pixel: taps outside the input contribute nothing. */
-    private void borderPixel(byte[] arena, int b, int oy, int ox) {
+    /** One output pixel at the border (see the class comment). */
+    private void borderPixel(byte[] arena, int b, int oy, int ox, int[] acc) {
         Conv2D.Window g = w;
         int c = channels;
         int inRow = g.inW() * c;
         int inBase = g.inOffset() + b * g.inH() * inRow;
         int iy0 = oy * g.strideH() - g.padTop();
         int ix0 = ox * g.strideW() - g.padLeft();
+        int ky0 = Math.max(0, -iy0);
+        int ky1 = Math.min(3, g.inH() - iy0);
+        int kx0 = Math.max(0, -ix0);
+        int kx1 = Math.min(3, g.inW() - ix0);
         int out = g.outOffset() + ((b * g.outH() + oy) * g.outW() + ox) * c;
-        for (int ch = 0; ch < c; ch++) {
-            int sum = 0;
+        // Taps outside the input read the zero point: (zp + inputOffset) * w = 0, as the reference skips them,
+        // so the folded interior bias applies.
+        IntVector pad = IntVector.broadcast(I, -inputOffset);
+        int ch = 0;
+        for (; ch + BL <= c; ch += L) {
+            IntVector sum = IntVector.zero(I);
             for (int ky = 0; ky < 3; ky++) {
-                int iy = iy0 + ky;
-                if (iy < 0 || iy >= g.inH()) {
-                    continue;
-                }
                 for (int kx = 0; kx < 3; kx++) {
-                    int ix = ix0 + kx;
-                    if (ix < 0 || ix >= g.inW()) {
-                        continue;
+                    IntVector x = pad;
+                    if (ky >= ky0 && ky < ky1 && kx >= kx0 && kx < kx1) {
+                        int ip = inBase + (iy0 + ky) * inRow + (ix0 + kx) * c + ch;
+                        x = (IntVector) ByteVector.fromArray(B, arena, ip).convertShape(VectorOperators.B2I, I, 0);
                     }
-                    sum += (arena[inBase + iy * inRow + ix * c + ch] + inputOffset) * packed[(ky * 3 + kx) * stride + ch];
+                    sum = sum.add(x.mul(IntVector.fromArray(I, packed, (ky * 3 + kx) * stride + ch)));
+                }
+            }
+            sum.intoArray(acc, 0);
+            interiorVector.store(acc, 0, ch, arena, out + ch, L);
+        }
+        for (; ch < c; ch++) {
+            int sum = 0;
+            for (int ky = ky0; ky < ky1; ky++) {
+                for (int kx = kx0; kx < kx1; kx++) {
+                    int ip = inBase + (iy0 + ky) * inRow + (ix0 + kx) * c + ch;
+                    sum += (arena[ip] + inputOffset) * packed[(ky * 3 + kx) * stride + ch];
                 }
             }
             arena[out + ch] = border.requantize(sum, ch, tiesUp);
