@@ -13,8 +13,9 @@ import owlet.runtime.model.TensorType;
  * Image classification over an interpreter: preprocess (central square crop, bilinear resize to the
  * model's input), fill the input tensor, run, rank the outputs. Ranking is by quantized value, highest
  * first, ties to the lower index, as in TFLite's reference outputs. Not thread-safe: one per thread.
+ * {@link #close()} closes the interpreter (and stops its worker threads, if any).
  */
-public final class Classifier {
+public final class Classifier implements AutoCloseable {
     private final Interpreter interpreter;
     private final Labels labels;
     private final int size;
@@ -50,6 +51,16 @@ public final class Classifier {
 
     public static Classifier create(Model model, Labels labels) throws InvalidModelException {
         return new Classifier(Interpreter.create(model), labels);
+    }
+
+    /** A classifier whose interpreter splits each heavy operator over {@code threads} threads. */
+    public static Classifier create(Model model, Labels labels, int threads) throws InvalidModelException {
+        return new Classifier(Interpreter.create(model, threads), labels);
+    }
+
+    @Override
+    public void close() {
+        interpreter.close();
     }
 
     public Interpreter interpreter() {

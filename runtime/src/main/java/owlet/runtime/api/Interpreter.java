@@ -1,8 +1,11 @@
 package owlet.runtime.api;
 
+import java.lang.ref.Cleaner;
 import owlet.runtime.graph.ExecutionPlan;
+import owlet.runtime.graph.OpCost;
 import owlet.runtime.kernels.ArenaFloats;
 import owlet.runtime.kernels.Kernel;
+import owlet.runtime.kernels.PartitionedKernel;
 import owlet.runtime.kernels.Quant8;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
@@ -14,25 +17,94 @@ import owlet.runtime.model.TensorType;
  * prepared kernels, so it is for one thread at a time; make one per thread to run a model in parallel.
  * {@link #run()} allocates nothing.
  *
+ * <p>With {@code threads > 1} ({@link #create(Model, int)}) the interpreter owns a fixed pool of
+ * {@code threads - 1} daemon worker threads, created once, and splits each heavy operator (convolutions,
+ * fully connected) into that many parts, the calling thread running one of them. {@link #close()} stops
+ * the workers; an interpreter that becomes unreachable without being closed stops them too.
+ *
  * <p>Inputs and outputs are read and written in the tensor's own representation (uint8 values 0..255 for
  * a uint8 tensor), whatever the arena stores internally.
  */
-public final class Interpreter {
+public final class Interpreter implements AutoCloseable {
+    /** Operators with fewer mult-adds run on the calling thread alone: splitting costs more than it saves. */
+    static final long MIN_SPLIT_MULT_ADDS = 200_000;
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final Model model;
     private final ExecutionPlan plan;
     private final Kernel[] kernels;
+    /** For each kernel, whether it runs split across the pool. */
+    private final boolean[] split;
     private final byte[] arena;
+    private final WorkerPool pool;
+    private final Cleaner.Cleanable cleanable;
 
-    private Interpreter(Model model, ExecutionPlan plan) throws InvalidModelException {
-        this.model = model;
-        this.plan = plan;
-        this.kernels = plan.prepareKernels();
-        this.arena = new byte[plan.arenaSize()];
+    /**
+     * How an interpreter runs.
+     *
+     * @param threads       threads per inference, at least 1: the caller and {@code threads - 1} workers
+     * @param vectorKernels whether the Vector API kernels may be used (when {@code jdk.incubator.vector}
+     *                      is present; false forces the scalar reference kernels)
+     */
+    public record Options(int threads, boolean vectorKernels) {
+        public Options {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+        }
     }
 
-    /** Plans the arena and prepares every operator; unsupported or invalid graphs fail here. */
+    private Interpreter(Model model, ExecutionPlan plan, Options options) throws InvalidModelException {
+        int threads = options.threads();
+        this.model = model;
+        this.plan = plan;
+        this.kernels = plan.prepareKernels(threads, options.vectorKernels());
+        this.arena = new byte[plan.arenaSize()];
+        this.split = new boolean[kernels.length];
+        boolean any = false;
+        for (int i = 0; i < kernels.length; i++) {
+            split[i] = threads > 1 && kernels[i] instanceof PartitionedKernel
+                    && OpCost.of(model, model.operators().get(i)).multAdds() >= MIN_SPLIT_MULT_ADDS;
+            any |= split[i];
+        }
+        this.pool = any ? new WorkerPool(threads) : null;
+        WorkerPool p = pool;
+        this.cleanable = p == null ? null : CLEANER.register(this, p::close);
+    }
+
+    /** Plans the arena and prepares every operator to run on the calling thread alone. */
     public static Interpreter create(Model model) throws InvalidModelException {
-        return new Interpreter(model, ExecutionPlan.create(model));
+        return create(model, 1);
+    }
+
+    /**
+     * Plans the arena and prepares every operator to run on {@code threads} threads: the caller and a
+     * fixed pool of {@code threads - 1} workers. Unsupported or invalid graphs fail here.
+     */
+    public static Interpreter create(Model model, int threads) throws InvalidModelException {
+        return create(model, new Options(threads, true));
+    }
+
+    public static Interpreter create(Model model, Options options) throws InvalidModelException {
+        return new Interpreter(model, ExecutionPlan.create(model), options);
+    }
+
+    /** Threads an inference runs on (1 when no operator is worth splitting). */
+    public int threads() {
+        return pool == null ? 1 : pool.parts();
+    }
+
+    /** Thread ids of the worker threads (empty when single-threaded), for allocation measurements. */
+    long[] workerThreadIds() {
+        return pool == null ? new long[0] : pool.workerThreadIds();
+    }
+
+    /** Stops the worker threads; the interpreter cannot run afterwards if it had any. Idempotent. */
+    @Override
+    public void close() {
+        if (cleanable != null) {
+            cleanable.clean();
+        }
     }
 
     public Model model() {
@@ -74,8 +146,12 @@ public final class Interpreter {
 
     /** Runs every operator once. */
     public void run() {
-        for (Kernel k : kernels) {
-            k.eval(arena);
+        for (int i = 0; i < kernels.length; i++) {
+            if (split[i]) {
+                pool.run((PartitionedKernel) kernels[i], arena);
+            } else {
+                kernels[i].eval(arena);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.Random;
 import java.util.Set;
 import owlet.runtime.api.Interpreter;
 import owlet.runtime.graph.OpCost;
+import owlet.runtime.kernels.VectorSupport;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
@@ -32,8 +33,8 @@ public final class BenchCommand implements Command {
                 median. Benchmarks on a shared machine are noisy: compare runs made together.
 
                   --model M     .tflite file
-                  --threads N   worker threads (accepted; inference is single-threaded until the
-                                threaded kernels land)
+                  --threads N   threads per inference: each heavy operator is split across them
+                                (default: the number of cores, at most 4)
                   --runs N      timed runs (default 50)
                   --warmup N    untimed runs first (default 10)
                   --json        {"model":...,"threads":...,"runs":...,"median_ms":...,"p90_ms":...,"gmacs":...}
@@ -50,7 +51,13 @@ public final class BenchCommand implements Command {
         int runs = args.integer("runs", 50, 1, 1_000_000);
         int warmup = args.integer("warmup", 10, 0, 1_000_000);
         Model model = Model.load(args.path("model"));
-        Interpreter interpreter = Interpreter.create(model);
+        try (Interpreter interpreter = Interpreter.create(model, threads)) {
+            return bench(interpreter, model, threads, runs, warmup, args.flag("json"), out);
+        }
+    }
+
+    private static int bench(Interpreter interpreter, Model model, int threads, int runs, int warmup, boolean json,
+                             PrintStream out) {
         Random random = new Random(42);
         for (int i = 0; i < model.inputs().length; i++) {
             Tensor t = interpreter.inputTensor(i);
@@ -80,13 +87,13 @@ public final class BenchCommand implements Command {
         double p90 = percentile(nanos, 90) / 1e6;
         long macs = OpCost.totalMultAdds(model);
         double gmacs = macs / (median / 1e3) / 1e9;
-        if (args.flag("json")) {
+        if (json) {
             out.println("{\"model\":" + Json.string(model.source()) + ",\"threads\":" + threads + ",\"runs\":" + runs
                     + ",\"median_ms\":" + Json.number(median) + ",\"p90_ms\":" + Json.number(p90) + ",\"gmacs\":"
                     + Json.number(gmacs) + "}");
         } else {
-            out.printf("%s: %d runs, %d thread(s): median %.3f ms, p90 %.3f ms, %.2f GMAC/s (%,d mult-adds)%n",
-                    model.source(), runs, threads, median, p90, gmacs, macs);
+            out.printf("%s: %d runs, %d thread(s), %s: median %.3f ms, p90 %.3f ms, %.2f GMAC/s (%,d mult-adds)%n",
+                    model.source(), runs, threads, VectorSupport.describe(), median, p90, gmacs, macs);
         }
         return 0;
     }

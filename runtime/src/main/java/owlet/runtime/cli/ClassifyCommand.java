@@ -40,8 +40,8 @@ public final class ClassifyCommand implements Command {
                                   (default: imagenet_labels.txt or labels.txt beside the model, if present)
                   --top K         how many results per image (default 5)
                   --threshold T   only results with score >= T (default 0)
-                  --threads N     worker threads (accepted; inference is single-threaded until the
-                                  threaded kernels land)
+                  --threads N     threads per inference: each heavy operator is split across them
+                                  (default: the number of cores, at most 4)
                   --json          one JSON line per image:
                                   {"image":...,"top":[{"index":...,"label":...,"score":...},...]}
                   --raw           with --json, add "raw": the output tensor's bytes in hex
@@ -54,7 +54,7 @@ public final class ClassifyCommand implements Command {
         Path modelPath = args.path("model");
         int top = args.integer("top", 5, 1, 100_000);
         float threshold = args.number("threshold", 0f);
-        args.integer("threads", Cli.defaultThreads(), 1, 256); // validated; kernels are single-threaded for now
+        int threads = args.integer("threads", Cli.defaultThreads(), 1, 256);
         boolean json = args.flag("json");
         boolean raw = args.flag("raw");
         if (raw && !json) {
@@ -66,7 +66,13 @@ public final class ClassifyCommand implements Command {
         }
         Labels labels = labels(args, modelPath);
         Model model = Model.load(modelPath);
-        Classifier classifier = Classifier.create(model, labels);
+        try (Classifier classifier = Classifier.create(model, labels, threads)) {
+            return classifyAll(classifier, images, top, threshold, json, raw, out, err);
+        }
+    }
+
+    private static int classifyAll(Classifier classifier, List<String> images, int top, float threshold,
+                                   boolean json, boolean raw, PrintStream out, PrintStream err) {
         int failures = 0;
         for (String image : images) {
             RgbImage img;

@@ -133,11 +133,19 @@ public final class ExecutionPlan {
 
     /** Prepares one kernel per operator; each call gives fresh kernels (they may hold scratch space). */
     public Kernel[] prepareKernels() throws InvalidModelException {
+        return prepareKernels(1, true);
+    }
+
+    /**
+     * Prepares every operator for evaluation split into at most {@code parts} parts (threads);
+     * {@code vector} allows the Vector API kernels.
+     */
+    public Kernel[] prepareKernels(int parts, boolean vector) throws InvalidModelException {
         List<Operator> ops = model.operators();
         Kernel[] kernels = new Kernel[ops.size()];
         for (Operator op : ops) {
             try {
-                kernels[op.index()] = Ops.prepare(new OpContext(model.tensors(), op, offsets));
+                kernels[op.index()] = Ops.prepare(new OpContext(model.tensors(), op, offsets, parts, vector));
             } catch (ArithmeticException | IllegalArgumentException e) {
                 throw new InvalidModelException(op.describe() + ": " + e.getMessage(), e);
             }

@@ -30,6 +30,13 @@ public final class ChannelRequant {
     final int min;
     final int max;
 
+    // Per channel, from multiplier and shift: the two shifts, and the rounding constants of the final
+    // division by 2^rightShift: mask = 2^e - 1 and half = mask >> 1.
+    private final int[] leftShift;
+    private final int[] rightShift;
+    private final int[] mask;
+    private final int[] half;
+
     private ChannelRequant(int[] bias, int[] multiplier, int[] shift, int outZeroPoint, int min, int max) {
         this.bias = bias;
         this.multiplier = multiplier;
@@ -37,6 +44,21 @@ public final class ChannelRequant {
         this.outZeroPoint = outZeroPoint;
         this.min = min;
         this.max = max;
+        int n = multiplier.length;
+        this.leftShift = new int[n];
+        this.rightShift = new int[n];
+        this.mask = new int[n];
+        this.half = new int[n];
+        for (int c = 0; c < n; c++) {
+            if (multiplier[c] < 0 || shift[c] > 31 || shift[c] < -31) {
+                throw new IllegalArgumentException("multiplier " + multiplier[c] + " shift " + shift[c]
+                        + " of channel " + c + " is not a Q31 multiplier");
+            }
+            leftShift[c] = Math.max(shift[c], 0);
+            rightShift[c] = Math.max(-shift[c], 0);
+            mask[c] = (1 << rightShift[c]) - 1;
+            half[c] = mask[c] >> 1;
+        }
     }
 
     /**
@@ -101,12 +123,79 @@ public final class ChannelRequant {
         return new ChannelRequant(b, m, s, Quant8.storedZeroPoint(out), range[0], range[1]);
     }
 
+    /**
+     * The same output stage with {@code extra[c]} added to each channel's bias: optimized kernels fold
+     * constant accumulator terms (the input zero point times the weight sums) into the bias. int32
+     * addition wraps, as the reference accumulator does, so the result is the same for every input.
+     */
+    public ChannelRequant withBiasAdded(int[] extra) {
+        int[] b = bias.clone();
+        for (int c = 0; c < b.length; c++) {
+            b[c] += extra[c];
+        }
+        return new ChannelRequant(b, multiplier, shift, outZeroPoint, min, max);
+    }
+
+    /** Output channels. */
+    public int channels() {
+        return bias.length;
+    }
+
     /** bias, multiply (with the given rounding rule), add the output zero point, clamp. */
     public byte requantize(int acc, int c, boolean tiesUp) {
+        int x = (acc + bias[c]) << leftShift[c];
+        // The doubling high multiply, floor((x*M + 2^30) / 2^31): TFLite's nudge-and-truncate gives the
+        // same for both signs (see FixedPoint); x*M cannot be MIN*MIN since M >= 0.
+        int h = (int) (((long) x * multiplier[c] + (1L << 30)) >> 31);
+        // Division by 2^e rounding to nearest: add one when the remainder exceeds half of 2^e, minus one
+        // half-unit; ties round up, or away from zero (the threshold one higher for negative h).
+        int e = rightShift[c];
+        int threshold = half[c] + (tiesUp ? 0 : h >>> 31);
+        int v = (h >> e) + ((h & mask[c]) > threshold ? 1 : 0);
+        v += outZeroPoint;
+        return (byte) Math.max(min, Math.min(max, v));
+    }
+
+    public int bias(int c) {
+        return bias[c];
+    }
+
+    /** The Q31 multiplier of channel {@code c}, in [0, 2^31). */
+    public int multiplier(int c) {
+        return multiplier[c];
+    }
+
+    public int leftShift(int c) {
+        return leftShift[c];
+    }
+
+    public int rightShift(int c) {
+        return rightShift[c];
+    }
+
+    public int outZeroPoint() {
+        return outZeroPoint;
+    }
+
+    public int min() {
+        return min;
+    }
+
+    public int max() {
+        return max;
+    }
+
+    /** The output stage computed with {@link FixedPoint}'s reference functions: the oracle for tests. */
+    byte requantizeReference(int acc, int c, boolean tiesUp) {
         int x = acc + bias[c];
         int v = tiesUp ? FixedPoint.multiplyByQuantizedMultiplierTiesUp(x, multiplier[c], shift[c])
                 : FixedPoint.multiplyByQuantizedMultiplier(x, multiplier[c], shift[c]);
         v += outZeroPoint;
         return (byte) Math.max(min, Math.min(max, v));
+    }
+
+    /** An output stage from raw parameters (tests and benchmarks; op classes use {@link #prepare}). */
+    public static ChannelRequant of(int[] bias, int[] multiplier, int[] shift, int outZeroPoint, int min, int max) {
+        return new ChannelRequant(bias, multiplier, shift, outZeroPoint, min, max);
     }
 }

@@ -1,5 +1,6 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.vector.VectorKernels;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Tensor;
@@ -18,12 +19,21 @@ import owlet.runtime.quant.FixedPoint;
  * <p>Rounding: TFLite's builtin int8 CONV_2D rounds the output stage ties toward +infinity (see
  * {@link FixedPoint#multiplyByQuantizedMultiplierTiesUp}); its uint8 kernel rounds ties away from zero and
  * uses the legacy single multiplier ({@link ChannelRequant#prepareLegacy}).
+ *
+ * <p>Kernels: {@link QuantizedKernel} is the reference and the fallback; when {@link VectorSupport#ENABLED},
+ * quantized convolutions run as a packed GEMM (owlet.runtime.kernels.vector.ConvGemmVector) with
+ * identical output bytes.
  */
 public final class Conv2D {
     private Conv2D() {
     }
 
     public static Kernel prepare(OpContext ctx) throws InvalidModelException {
+        return prepare(ctx, ctx.vector());
+    }
+
+    /** Prepares the op; {@code vector} allows the Vector API kernels (tests pass false for the reference). */
+    static Kernel prepare(OpContext ctx, boolean vector) throws InvalidModelException {
         ctx.requireArity(2, 3, 1);
         OperatorOptions.Conv2D o = ctx.options(OperatorOptions.Conv2D.class);
         Tensor in = ctx.input(0);
@@ -75,6 +85,9 @@ public final class Conv2D {
             packed[i] = (short) (weights[i] + filterOffset);
         }
         boolean tiesUp = in.type() == TensorType.INT8;
+        if (vector) {
+            return VectorKernels.conv(w, packed, -Quant8.storedZeroPoint(in), rq, tiesUp, ctx.parts());
+        }
         return new QuantizedKernel(w, packed, -Quant8.storedZeroPoint(in), rq, tiesUp);
     }
 
@@ -84,13 +97,13 @@ public final class Conv2D {
     }
 
     /** Shapes, strides, dilation, padding and arena offsets of a windowed op. */
-    record Window(int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kh, int kw,
+    public record Window(int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kh, int kw,
                   int strideH, int strideW, int dilationH, int dilationW, int padTop, int padLeft,
                   int inOffset, int outOffset) {
     }
 
     /** Reference int8 kernel; {@code filter} holds {@code weight - filterZp}, [Cout, KH, KW, Cin]. */
-    static final class QuantizedKernel implements Kernel {
+    static final class QuantizedKernel implements PartitionedKernel {
         private final Window w;
         private final short[] filter;
         private final int inputOffset;
@@ -105,40 +118,44 @@ public final class Conv2D {
             this.tiesUp = tiesUp;
         }
 
+        /** Part {@code part} of {@code parts}: a range of output rows (over batches × outH). */
         @Override
-        public void eval(byte[] arena) {
+        public void eval(byte[] arena, int part, int parts) {
             Window g = w;
             int inRow = g.inW() * g.inC();
             int inImage = g.inH() * inRow;
-            int outPos = g.outOffset();
-            for (int b = 0; b < g.batches(); b++) {
+            int rows = g.batches() * g.outH();
+            int r0 = PartitionedKernel.begin(rows, part, parts);
+            int r1 = PartitionedKernel.begin(rows, part + 1, parts);
+            int outPos = g.outOffset() + r0 * g.outW() * g.outC();
+            for (int r = r0; r < r1; r++) {
+                int b = r / g.outH();
+                int oy = r - b * g.outH();
                 int inBase = g.inOffset() + b * inImage;
-                for (int oy = 0; oy < g.outH(); oy++) {
-                    int iy0 = oy * g.strideH() - g.padTop();
-                    for (int ox = 0; ox < g.outW(); ox++) {
-                        int ix0 = ox * g.strideW() - g.padLeft();
-                        for (int oc = 0; oc < g.outC(); oc++) {
-                            int acc = 0;
-                            int fBase = oc * g.kh() * g.kw() * g.inC();
-                            for (int ky = 0; ky < g.kh(); ky++) {
-                                int iy = iy0 + ky * g.dilationH();
-                                if (iy < 0 || iy >= g.inH()) {
+                int iy0 = oy * g.strideH() - g.padTop();
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int ix0 = ox * g.strideW() - g.padLeft();
+                    for (int oc = 0; oc < g.outC(); oc++) {
+                        int acc = 0;
+                        int fBase = oc * g.kh() * g.kw() * g.inC();
+                        for (int ky = 0; ky < g.kh(); ky++) {
+                            int iy = iy0 + ky * g.dilationH();
+                            if (iy < 0 || iy >= g.inH()) {
+                                continue;
+                            }
+                            for (int kx = 0; kx < g.kw(); kx++) {
+                                int ix = ix0 + kx * g.dilationW();
+                                if (ix < 0 || ix >= g.inW()) {
                                     continue;
                                 }
-                                for (int kx = 0; kx < g.kw(); kx++) {
-                                    int ix = ix0 + kx * g.dilationW();
-                                    if (ix < 0 || ix >= g.inW()) {
-                                        continue;
-                                    }
-                                    int ip = inBase + iy * inRow + ix * g.inC();
-                                    int fp = fBase + (ky * g.kw() + kx) * g.inC();
-                                    for (int ic = 0; ic < g.inC(); ic++) {
-                                        acc += (arena[ip + ic] + inputOffset) * filter[fp + ic];
-                                    }
+                                int ip = inBase + iy * inRow + ix * g.inC();
+                                int fp = fBase + (ky * g.kw() + kx) * g.inC();
+                                for (int ic = 0; ic < g.inC(); ic++) {
+                                    acc += (arena[ip + ic] + inputOffset) * filter[fp + ic];
                                 }
                             }
-                            arena[outPos++] = rq.requantize(acc, oc, tiesUp);
                         }
+                        arena[outPos++] = rq.requantize(acc, oc, tiesUp);
                     }
                 }
             }

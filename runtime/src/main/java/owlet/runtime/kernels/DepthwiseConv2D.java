@@ -1,5 +1,6 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.vector.VectorKernels;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Tensor;
@@ -29,6 +30,10 @@ import owlet.runtime.quant.FixedPoint;
  *
  * <p>Float: products summed in filter order from 0, then the bias added and the activation clamp applied,
  * as TFLite's reference kernel.
+ *
+ * <p>Kernels: {@link QuantizedKernel} is the reference and the fallback; when {@link VectorSupport#ENABLED},
+ * 3×3 filters with multiplier 1 run vectorised across channels
+ * (owlet.runtime.kernels.vector.DepthwiseConv3x3Vector) with identical output bytes.
  */
 public final class DepthwiseConv2D {
     /** The output stage's rounding: the reference rule for both types (see the class comment). */
@@ -38,6 +43,11 @@ public final class DepthwiseConv2D {
     }
 
     public static Kernel prepare(OpContext ctx) throws InvalidModelException {
+        return prepare(ctx, ctx.vector());
+    }
+
+    /** Prepares the op; {@code vector} allows the Vector API kernels (tests pass false for the reference). */
+    static Kernel prepare(OpContext ctx, boolean vector) throws InvalidModelException {
         ctx.requireArity(2, 3, 1);
         OperatorOptions.DepthwiseConv2D o = ctx.options(OperatorOptions.DepthwiseConv2D.class);
         Tensor in = ctx.input(0);
@@ -101,6 +111,9 @@ public final class DepthwiseConv2D {
         for (int i = 0; i < weights.length; i++) {
             packed[i] = (short) (weights[i] + filterOffset);
         }
+        if (vector && VectorKernels.depthwise3x3Fits(w, m)) {
+            return VectorKernels.depthwise3x3(w, packed, -Quant8.storedZeroPoint(in), rq, TIES_UP, ctx.parts());
+        }
         return new QuantizedKernel(w, m, packed, -Quant8.storedZeroPoint(in), rq);
     }
 
@@ -115,7 +128,7 @@ public final class DepthwiseConv2D {
     }
 
     /** Reference int8 kernel; {@code filter} holds {@code weight - filterZp}, [KH, KW, Cout]. */
-    static final class QuantizedKernel implements Kernel {
+    static final class QuantizedKernel implements PartitionedKernel {
         private final Conv2D.Window w;
         private final int depthMultiplier;
         private final short[] filter;
@@ -130,40 +143,44 @@ public final class DepthwiseConv2D {
             this.rq = rq;
         }
 
+        /** Part {@code part} of {@code parts}: a range of output rows (over batches × outH). */
         @Override
-        public void eval(byte[] arena) {
+        public void eval(byte[] arena, int part, int parts) {
             Conv2D.Window g = w;
             int m = depthMultiplier;
             int inRow = g.inW() * g.inC();
             int inImage = g.inH() * inRow;
-            int outPos = g.outOffset();
-            for (int b = 0; b < g.batches(); b++) {
+            int rows = g.batches() * g.outH();
+            int r0 = PartitionedKernel.begin(rows, part, parts);
+            int r1 = PartitionedKernel.begin(rows, part + 1, parts);
+            int outPos = g.outOffset() + r0 * g.outW() * g.outC();
+            for (int r = r0; r < r1; r++) {
+                int b = r / g.outH();
+                int oy = r - b * g.outH();
                 int inBase = g.inOffset() + b * inImage;
-                for (int oy = 0; oy < g.outH(); oy++) {
-                    int iy0 = oy * g.strideH() - g.padTop();
-                    for (int ox = 0; ox < g.outW(); ox++) {
-                        int ix0 = ox * g.strideW() - g.padLeft();
-                        for (int ic = 0; ic < g.inC(); ic++) {
-                            for (int mi = 0; mi < m; mi++) {
-                                int oc = ic * m + mi;
-                                int acc = 0;
-                                for (int ky = 0; ky < g.kh(); ky++) {
-                                    int iy = iy0 + ky * g.dilationH();
-                                    if (iy < 0 || iy >= g.inH()) {
+                int iy0 = oy * g.strideH() - g.padTop();
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int ix0 = ox * g.strideW() - g.padLeft();
+                    for (int ic = 0; ic < g.inC(); ic++) {
+                        for (int mi = 0; mi < m; mi++) {
+                            int oc = ic * m + mi;
+                            int acc = 0;
+                            for (int ky = 0; ky < g.kh(); ky++) {
+                                int iy = iy0 + ky * g.dilationH();
+                                if (iy < 0 || iy >= g.inH()) {
+                                    continue;
+                                }
+                                for (int kx = 0; kx < g.kw(); kx++) {
+                                    int ix = ix0 + kx * g.dilationW();
+                                    if (ix < 0 || ix >= g.inW()) {
                                         continue;
                                     }
-                                    for (int kx = 0; kx < g.kw(); kx++) {
-                                        int ix = ix0 + kx * g.dilationW();
-                                        if (ix < 0 || ix >= g.inW()) {
-                                            continue;
-                                        }
-                                        int ip = inBase + iy * inRow + ix * g.inC() + ic;
-                                        int fp = (ky * g.kw() + kx) * g.outC() + oc;
-                                        acc += (arena[ip] + inputOffset) * filter[fp];
-                                    }
+                                    int ip = inBase + iy * inRow + ix * g.inC() + ic;
+                                    int fp = (ky * g.kw() + kx) * g.outC() + oc;
+                                    acc += (arena[ip] + inputOffset) * filter[fp];
                                 }
-                                arena[outPos++] = rq.requantize(acc, oc, TIES_UP);
                             }
+                            arena[outPos++] = rq.requantize(acc, oc, TIES_UP);
                         }
                     }
                 }

@@ -114,7 +114,7 @@ public final class FullyConnected {
     }
 
     /** Reference int8 kernel; {@code filter} holds {@code weight - filterZp}, [units, depth]. */
-    static final class QuantizedKernel implements Kernel {
+    static final class QuantizedKernel implements PartitionedKernel {
         private final Shape s;
         private final short[] filter;
         private final int inputOffset;
@@ -129,13 +129,16 @@ public final class FullyConnected {
             this.tiesUp = tiesUp;
         }
 
+        /** Part {@code part} of {@code parts}: a range of units, in every batch. */
         @Override
-        public void eval(byte[] arena) {
+        public void eval(byte[] arena, int part, int parts) {
             Shape g = s;
-            int outPos = g.outOffset();
+            int u0 = PartitionedKernel.begin(g.units(), part, parts);
+            int u1 = PartitionedKernel.begin(g.units(), part + 1, parts);
             for (int b = 0; b < g.batches(); b++) {
                 int ip = g.inOffset() + b * g.depth();
-                for (int u = 0; u < g.units(); u++) {
+                int outPos = g.outOffset() + b * g.units() + u0;
+                for (int u = u0; u < u1; u++) {
                     int fp = u * g.depth();
                     int acc = 0;
                     for (int d = 0; d < g.depth(); d++) {

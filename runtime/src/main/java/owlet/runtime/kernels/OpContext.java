@@ -17,15 +17,42 @@ public final class OpContext {
     private final List<Tensor> tensors;
     private final Operator op;
     private final int[] arenaOffsets;
+    private final int parts;
+    private final boolean vector;
 
     /**
      * @param tensors      all tensors of the graph, by index
      * @param arenaOffsets byte offset of each activation tensor in the arena, -1 for constants
      */
     public OpContext(List<Tensor> tensors, Operator op, int[] arenaOffsets) {
+        this(tensors, op, arenaOffsets, 1, true);
+    }
+
+    /**
+     * @param parts  the most parts a {@link PartitionedKernel} will be split into (the interpreter's thread
+     *               count); kernels size their per-part scratch by it
+     * @param vector whether the Vector API kernels may be chosen (they are only when
+     *               {@link VectorSupport#ENABLED} too)
+     */
+    public OpContext(List<Tensor> tensors, Operator op, int[] arenaOffsets, int parts, boolean vector) {
+        if (parts < 1) {
+            throw new IllegalArgumentException("parts " + parts + " < 1");
+        }
         this.tensors = tensors;
         this.op = op;
         this.arenaOffsets = arenaOffsets;
+        this.parts = parts;
+        this.vector = vector && VectorSupport.ENABLED;
+    }
+
+    /** Whether prepare may choose a Vector API kernel. */
+    public boolean vector() {
+        return vector;
+    }
+
+    /** The most parts a partitioned kernel of this op will be split into. */
+    public int parts() {
+        return parts;
     }
 
     public Operator op() {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import owlet.runtime.Shared;
 import owlet.runtime.cli.Json;
@@ -19,19 +20,28 @@ import owlet.runtime.model.Model;
 /**
  * Byte-exactness against TensorFlow Lite: every shared model on every prepared input in
  * shared/reference/ppm/S/, compared with the raw output bytes in shared/reference/golden/MODEL.csv
- * (TFLite 2.18 builtin kernels, x86-64, one thread).
+ * (TFLite 2.18 builtin kernels, x86-64, one thread), with the optimized and with the reference kernels.
  */
 class GoldenOutputTest {
 
-    static Stream<String> models() {
-        return Shared.MODELS.stream();
+    /**
+     * Each model twice: with the optimized kernels (Vector API when present) on two threads, and with the
+     * scalar reference kernels forced, on one.
+     */
+    static Stream<Arguments> models() {
+        return Shared.MODELS.stream().flatMap(m -> Stream.of(Arguments.of(m, true, 2), Arguments.of(m, false, 1)));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}, vector kernels {1}, {2} thread(s)")
     @MethodSource("models")
-    void outputBytesEqualTfLite(String name) throws Exception {
+    void outputBytesEqualTfLite(String name, boolean vector, int threads) throws Exception {
         Model model = Model.load(Shared.model(name));
-        Interpreter interpreter = Interpreter.create(model);
+        try (Interpreter interpreter = Interpreter.create(model, new Interpreter.Options(threads, vector))) {
+            compare(name, model, interpreter);
+        }
+    }
+
+    private static void compare(String name, Model model, Interpreter interpreter) throws Exception {
         int size = model.input(0).dim(1);
         Path csv = Shared.root().resolve("reference/golden/" + name + ".csv");
         List<String> rows = Files.readAllLines(csv);

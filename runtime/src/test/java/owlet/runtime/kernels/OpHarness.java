@@ -82,6 +82,24 @@ public final class OpHarness {
         return k;
     }
 
+    /**
+     * The context an op class's {@code prepare} sees, for preparing one op more than one way (reference
+     * and optimized kernels over the same arena); {@code parts} as {@link OpContext#parts()}.
+     */
+    public OpContext context(BuiltinOp op, OperatorOptions options, int[] inputs, int[] outputs, int parts) {
+        Operator operator = new Operator(0, op.code(), op, op.name(), 1, inputs, outputs, options);
+        int[] off = offsets.stream().mapToInt(Integer::intValue).toArray();
+        if (arena == null || arena.length < arenaSize) {
+            arena = new byte[arenaSize];
+        }
+        return new OpContext(tensors, operator, off, parts, true);
+    }
+
+    /** Runs part {@code part} of {@code parts} of a partitioned kernel. */
+    public void run(PartitionedKernel k, int part, int parts) {
+        k.eval(arena, part, parts);
+    }
+
     /** Writes 8-bit values in the tensor's original representation (uint8 as 0..255 in a byte). */
     public void set(int index, byte[] values) {
         Tensor t = tensors.get(index);

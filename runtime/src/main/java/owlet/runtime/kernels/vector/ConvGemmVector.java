@@ -1,0 +1,236 @@
+package owlet.runtime.kernels.vector;
+
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorSpecies;
+import owlet.runtime.kernels.ChannelRequant;
+import owlet.runtime.kernels.Conv2D;
+import owlet.runtime.kernels.PartitionedKernel;
+
+/**
+ * CONV_2D as an int8 GEMM, {@code out[p, oc] = requant(Σ_k patch[p, k] · w[oc, k])}, where the patch of
+ * output pixel {@code p} is its KH×KW×Cin input window in filter order (k = (ky, kx, ic)). For a 1×1
+ * stride-1 convolution the patches are the rows of the NHWC input and are read in place; otherwise
+ * (the first 3×3 layer of a MobileNet) each group of 4 patches is gathered into per-part scratch first,
+ * taps outside the input filled with the input zero point, so padding never reaches the inner loop.
+ *
+ * <p>The weights are packed once into blocks of {@code L} output channels ({@code L} int lanes), k-major
+ * inside a block, so the inner loop streams one weight vector per k and block and broadcasts one input
+ * byte per pixel. Register tile: 4 pixels × 2 blocks of accumulators, requantized in vector lanes
+ * ({@link VectorRequant}) and stored as bytes.
+ *
+ * <p>Exactness: the reference accumulates {@code (in + inOffset) · w} over the taps inside the input.
+ * Here the constant part {@code inOffset · Σ_k w[oc, k]} is folded into the bias at load time
+ * ({@link ChannelRequant#withBiasAdded}); a padding tap holds {@code -inOffset}, so it adds
+ * {@code (-inOffset + inOffset) · w = 0} as in the reference. int32 arithmetic wraps, so the sum is the
+ * same for every input, and the output stage is the reference's, element by element.
+ */
+final class ConvGemmVector implements PartitionedKernel {
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final int L = I.length();
+
+    private final Conv2D.Window w;
+    /** Whether the patches are the input rows themselves (1×1, stride 1). */
+    private final boolean direct;
+    private final int pixels;
+    /** Patch length: KH·KW·Cin. */
+    private final int depth;
+    private final int outC;
+    private final int blocks;
+    private final int inOffset;
+    private final int outOffset;
+    /** The stored input zero point: what a padding tap reads. */
+    private final byte padValue;
+    /** [block][k][lane]: weight - filterZp of output channel block*L + lane, 0 past outC. */
+    private final int[] packed;
+    private final VectorRequant rq;
+    /** Per part: the accumulators of one tile, [pixel][block][lane], handed to the output stage. */
+    private final int[][] scratch;
+    /** Per part: 4 gathered patches (null when direct). */
+    private final byte[][] patches;
+
+    /** 1×1, stride 1, same spatial size: the input rows are the patches. */
+    static boolean isPointwise(Conv2D.Window w) {
+        return w.kh() == 1 && w.kw() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.outH() == w.inH()
+                && w.outW() == w.inW();
+    }
+
+    /**
+     * @param filter      {@code weight - filterZp}, [Cout, KH, KW, Cin]
+     * @param inputOffset {@code -inputZp} in the arena's representation
+     */
+    ConvGemmVector(Conv2D.Window w, short[] filter, int inputOffset, ChannelRequant rq, boolean tiesUp, int parts) {
+        this.w = w;
+        this.direct = isPointwise(w);
+        this.pixels = w.batches() * w.outH() * w.outW();
+        this.depth = w.kh() * w.kw() * w.inC();
+        this.outC = w.outC();
+        this.blocks = (outC + L - 1) / L;
+        this.inOffset = w.inOffset();
+        this.outOffset = w.outOffset();
+        this.padValue = (byte) -inputOffset;
+        this.packed = new int[blocks * depth * L];
+        int[] fold = new int[outC];
+        for (int oc = 0; oc < outC; oc++) {
+            int sum = 0;
+            for (int k = 0; k < depth; k++) {
+                int v = filter[oc * depth + k];
+                packed[((oc / L) * depth + k) * L + oc % L] = v;
+                sum += v;
+            }
+            fold[oc] = inputOffset * sum;
+        }
+        this.rq = new VectorRequant(rq.withBiasAdded(fold), tiesUp);
+        this.scratch = new int[parts][4 * 2 * L];
+        this.patches = direct ? null : new byte[parts][4 * depth];
+    }
+
+    /** Part {@code part} of {@code parts}: a range of output pixels. */
+    @Override
+    public void eval(byte[] arena, int part, int parts) {
+        int p0 = PartitionedKernel.begin(pixels, part, parts);
+        int p1 = PartitionedKernel.begin(pixels, part + 1, parts);
+        int[] acc = scratch[part];
+        byte[] src = direct ? arena : patches[part];
+        int p = p0;
+        for (; p + 4 <= p1; p += 4) {
+            int i0;
+            if (direct) {
+                i0 = inOffset + p * depth;
+            } else {
+                for (int q = 0; q < 4; q++) {
+                    gather(arena, p + q, src, q * depth);
+                }
+                i0 = 0;
+            }
+            int out = outOffset + p * outC;
+            int b = 0;
+            for (; b + 2 <= blocks; b += 2) {
+                tile4x2(src, i0, b, arena, out, acc);
+            }
+            if (b < blocks) {
+                tile4x1(src, i0, b, arena, out, acc);
+            }
+        }
+        for (; p < p1; p++) {
+            int i0;
+            if (direct) {
+                i0 = inOffset + p * depth;
+            } else {
+                gather(arena, p, src, 0);
+                i0 = 0;
+            }
+            for (int b = 0; b < blocks; b++) {
+                tile1x1(src, i0, b, arena, outOffset + p * outC, acc);
+            }
+        }
+    }
+
+    /** Copies the input window of output pixel {@code p} to {@code dst[at...]}, padding taps as the zero point. */
+    private void gather(byte[] arena, int p, byte[] dst, int at) {
+        Conv2D.Window g = w;
+        int perImage = g.outH() * g.outW();
+        int b = p / perImage;
+        int oy = (p - b * perImage) / g.outW();
+        int ox = p - b * perImage - oy * g.outW();
+        int inC = g.inC();
+        int inRow = g.inW() * inC;
+        int inBase = inOffset + b * g.inH() * inRow;
+        int iy0 = oy * g.strideH() - g.padTop();
+        int ix0 = ox * g.strideW() - g.padLeft();
+        int d = at;
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = iy0 + ky * g.dilationH();
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int ix = ix0 + kx * g.dilationW();
+                if (iy < 0 || iy >= g.inH() || ix < 0 || ix >= g.inW()) {
+                    java.util.Arrays.fill(dst, d, d + inC, padValue);
+                } else {
+                    System.arraycopy(arena, inBase + iy * inRow + ix * inC, dst, d, inC);
+                }
+                d += inC;
+            }
+        }
+    }
+
+    /**
+     * Four patches at {@code src[i0]}, {@code src[i0 + depth]}, ...; blocks b and b + 1; outputs of the
+     * four pixels at {@code arena[out]}, {@code arena[out + outC]}, ...
+     */
+    private void tile4x2(byte[] src, int i0, int b, byte[] arena, int out, int[] acc) {
+        int i1 = i0 + depth;
+        int i2 = i1 + depth;
+        int i3 = i2 + depth;
+        int w0 = b * depth * L;
+        int w1 = w0 + depth * L;
+        IntVector a00 = IntVector.zero(I), a01 = IntVector.zero(I);
+        IntVector a10 = IntVector.zero(I), a11 = IntVector.zero(I);
+        IntVector a20 = IntVector.zero(I), a21 = IntVector.zero(I);
+        IntVector a30 = IntVector.zero(I), a31 = IntVector.zero(I);
+        for (int k = 0; k < depth; k++) {
+            IntVector f0 = IntVector.fromArray(I, packed, w0 + k * L);
+            IntVector f1 = IntVector.fromArray(I, packed, w1 + k * L);
+            IntVector x0 = IntVector.broadcast(I, src[i0 + k]);
+            IntVector x1 = IntVector.broadcast(I, src[i1 + k]);
+            IntVector x2 = IntVector.broadcast(I, src[i2 + k]);
+            IntVector x3 = IntVector.broadcast(I, src[i3 + k]);
+            a00 = a00.add(f0.mul(x0));
+            a01 = a01.add(f1.mul(x0));
+            a10 = a10.add(f0.mul(x1));
+            a11 = a11.add(f1.mul(x1));
+            a20 = a20.add(f0.mul(x2));
+            a21 = a21.add(f1.mul(x2));
+            a30 = a30.add(f0.mul(x3));
+            a31 = a31.add(f1.mul(x3));
+        }
+        int c0 = b * L;
+        int c1 = c0 + L;
+        int n1 = Math.min(L, outC - c1);
+        a00.intoArray(acc, 0);
+        a01.intoArray(acc, L);
+        a10.intoArray(acc, 2 * L);
+        a11.intoArray(acc, 3 * L);
+        a20.intoArray(acc, 4 * L);
+        a21.intoArray(acc, 5 * L);
+        a30.intoArray(acc, 6 * L);
+        a31.intoArray(acc, 7 * L);
+        for (int q = 0; q < 4; q++) {
+            rq.store(acc, 2 * q * L, c0, arena, out + q * outC + c0, L);
+            rq.store(acc, (2 * q + 1) * L, c1, arena, out + q * outC + c1, n1);
+        }
+    }
+
+    private void tile4x1(byte[] src, int i0, int b, byte[] arena, int out, int[] acc) {
+        int i1 = i0 + depth;
+        int i2 = i1 + depth;
+        int i3 = i2 + depth;
+        int w0 = b * depth * L;
+        IntVector a0 = IntVector.zero(I), a1 = IntVector.zero(I), a2 = IntVector.zero(I), a3 = IntVector.zero(I);
+        for (int k = 0; k < depth; k++) {
+            IntVector f0 = IntVector.fromArray(I, packed, w0 + k * L);
+            a0 = a0.add(f0.mul(src[i0 + k]));
+            a1 = a1.add(f0.mul(src[i1 + k]));
+            a2 = a2.add(f0.mul(src[i2 + k]));
+            a3 = a3.add(f0.mul(src[i3 + k]));
+        }
+        int c0 = b * L;
+        int n = Math.min(L, outC - c0);
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, L);
+        a2.intoArray(acc, 2 * L);
+        a3.intoArray(acc, 3 * L);
+        for (int q = 0; q < 4; q++) {
+            rq.store(acc, q * L, c0, arena, out + q * outC + c0, n);
+        }
+    }
+
+    private void tile1x1(byte[] src, int i0, int b, byte[] arena, int out, int[] acc) {
+        int w0 = b * depth * L;
+        IntVector a0 = IntVector.zero(I);
+        for (int k = 0; k < depth; k++) {
+            a0 = a0.add(IntVector.fromArray(I, packed, w0 + k * L).mul(src[i0 + k]));
+        }
+        int c0 = b * L;
+        a0.intoArray(acc, 0);
+        rq.store(acc, 0, c0, arena, out + c0, Math.min(L, outC - c0));
+    }
+}

@@ -1,0 +1,110 @@
+package owlet.runtime.kernels.vector;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import owlet.runtime.kernels.ChannelRequant;
+
+/**
+ * {@link ChannelRequant#requantize} on {@code L} channels at once, with int lanes only (no 64-bit lane
+ * multiply, which neither AVX2 nor NEON has): the same bytes for every accumulator.
+ *
+ * <p>The doubling high multiply {@code h = floor((x·M + 2^30) / 2^31)} is built from 16-bit halves,
+ * {@code x = xh·2^16 + xl}, {@code M = mh·2^16 + ml}, whose four products fit in int32:
+ * {@code x·M = (xh·mh + (xh·ml >> 16) + (xl·mh >> 16))·2^32 + s·2^16 + r} with
+ * {@code s = (xh·ml & 0xFFFF) + (xl·mh & 0xFFFF) + (xl·ml >>> 16)} and {@code 0 <= r < 2^16}, so
+ * {@code h = 2·(xh·mh + (xh·ml >> 16) + (xl·mh >> 16)) + ((s + 2^14) >> 15)}, exactly, in wrapping int32
+ * arithmetic (the true h fits in int32). The division by {@code 2^e} then rounds as the scalar code:
+ * {@code (h >> e) + ((h & mask) > half (+1 if h < 0 and ties go away from zero))}, the comparison taken
+ * from the sign of the difference: no vector masks, which JDK 17 does not compile to registers everywhere.
+ */
+final class VectorRequant {
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final int L = I.length();
+    /** Bytes of one int vector after narrowing, when a byte species of L lanes exists (L >= 8). */
+    private static final VectorSpecies<Byte> B = L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8))
+            : null;
+
+    private final int channels;
+    // Per channel, padded to whole vectors.
+    private final int[] bias;
+    private final int[] multLow;
+    private final int[] multHigh;
+    private final int[] leftShift;
+    private final int[] rightShift;
+    private final int[] mask;
+    private final int[] half;
+    private final IntVector outZeroPoint;
+    private final IntVector min;
+    private final IntVector max;
+    private final boolean tiesUp;
+
+    VectorRequant(ChannelRequant rq, boolean tiesUp) {
+        this.channels = rq.channels();
+        int padded = (channels + L - 1) / L * L;
+        bias = new int[padded];
+        multLow = new int[padded];
+        multHigh = new int[padded];
+        leftShift = new int[padded];
+        rightShift = new int[padded];
+        mask = new int[padded];
+        half = new int[padded];
+        for (int c = 0; c < channels; c++) {
+            bias[c] = rq.bias(c);
+            multLow[c] = rq.multiplier(c) & 0xFFFF;
+            multHigh[c] = rq.multiplier(c) >>> 16;
+            leftShift[c] = rq.leftShift(c);
+            rightShift[c] = rq.rightShift(c);
+            mask[c] = (1 << rightShift[c]) - 1;
+            half[c] = mask[c] >> 1;
+        }
+        outZeroPoint = IntVector.broadcast(I, rq.outZeroPoint());
+        min = IntVector.broadcast(I, rq.min());
+        max = IntVector.broadcast(I, rq.max());
+        this.tiesUp = tiesUp;
+    }
+
+    static int lanes() {
+        return L;
+    }
+
+    /**
+     * Requantizes the L accumulators at {@code acc[from]} (channels c0 .., c0 a multiple of L) and stores
+     * the first {@code count} output bytes at {@code out[at]}. Vectors never cross a method boundary here
+     * or in the callers (they hand over int arrays): a vector returned or passed to a method the JIT does
+     * not inline would be allocated.
+     */
+    void store(int[] acc, int from, int c0, byte[] out, int at, int count) {
+        IntVector x = IntVector.fromArray(I, acc, from).add(IntVector.fromArray(I, bias, c0))
+                .lanewise(VectorOperators.LSHL, IntVector.fromArray(I, leftShift, c0));
+        IntVector ml = IntVector.fromArray(I, multLow, c0);
+        IntVector mh = IntVector.fromArray(I, multHigh, c0);
+        IntVector xl = x.and(0xFFFF);
+        IntVector xh = x.lanewise(VectorOperators.ASHR, 16);
+        IntVector p0 = xl.mul(ml);
+        IntVector p1 = xh.mul(ml);
+        IntVector p2 = xl.mul(mh);
+        IntVector p3 = xh.mul(mh);
+        IntVector s = p1.and(0xFFFF).add(p2.and(0xFFFF)).add(p0.lanewise(VectorOperators.LSHR, 16));
+        IntVector high = p3.add(p1.lanewise(VectorOperators.ASHR, 16)).add(p2.lanewise(VectorOperators.ASHR, 16));
+        IntVector h = high.add(high).add(s.add(1 << 14).lanewise(VectorOperators.ASHR, 15));
+        IntVector threshold = IntVector.fromArray(I, half, c0);
+        if (!tiesUp) {
+            threshold = threshold.add(h.lanewise(VectorOperators.LSHR, 31));
+        }
+        // remainder > threshold as 0/1 without a mask: both lie in [0, 2^30], so the difference's sign bit.
+        IntVector up = threshold.sub(h.and(IntVector.fromArray(I, mask, c0))).lanewise(VectorOperators.LSHR, 31);
+        IntVector v = h.lanewise(VectorOperators.ASHR, IntVector.fromArray(I, rightShift, c0)).add(up)
+                .add(outZeroPoint).max(min).min(max);
+        if (count == L && B != null) {
+            v.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, at);
+        } else {
+            v.intoArray(acc, from);
+            for (int l = 0; l < count; l++) {
+                out[at + l] = (byte) acc[from + l];
+            }
+        }
+    }
+}

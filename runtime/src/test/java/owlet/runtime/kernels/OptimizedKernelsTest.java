@@ -1,0 +1,179 @@
+package owlet.runtime.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Random;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import owlet.runtime.model.Activation;
+import owlet.runtime.model.BuiltinOp;
+import owlet.runtime.model.InvalidModelException;
+import owlet.runtime.model.OperatorOptions;
+import owlet.runtime.model.Padding;
+import owlet.runtime.model.Quantization;
+import owlet.runtime.model.TensorType;
+
+/**
+ * Every optimized kernel against its reference kernel on random shapes and quantization: odd sizes, stride
+ * 2 with SAME padding, channel counts that are not a multiple of the vector width, int8 (per-tensor and
+ * per-channel) and uint8, every fused activation the models use. Both kernels are prepared from the same
+ * op over the same arena; the optimized one also runs split into three parts. The output bytes must be
+ * identical.
+ */
+class OptimizedKernelsTest {
+    private static final int CASES = 300;
+    private static final Activation[] ACTIVATIONS = {Activation.NONE, Activation.RELU, Activation.RELU6};
+
+    @BeforeAll
+    static void vectorApiPresent() {
+        assumeTrue(VectorSupport.ENABLED, "Vector API kernels are off: " + VectorSupport.describe());
+    }
+
+    static Stream<Integer> seeds() {
+        return IntStream.range(0, CASES).boxed();
+    }
+
+    /** One random weighted op: type, per-channel or not, quantization, activation, data. */
+    private record Quant(TensorType type, boolean perChannel, Activation activation) {
+        static Quant random(Random r) {
+            TensorType type = r.nextBoolean() ? TensorType.UINT8 : TensorType.INT8;
+            return new Quant(type, type == TensorType.INT8 && r.nextBoolean(), ACTIVATIONS[r.nextInt(ACTIVATIONS.length)]);
+        }
+
+        int zeroPoint(Random r) {
+            return type == TensorType.UINT8 ? r.nextInt(256) : r.nextInt(256) - 128;
+        }
+
+        Quantization filter(Random r, int channels, int dim) {
+            if (perChannel) {
+                float[] s = new float[channels];
+                for (int c = 0; c < channels; c++) {
+                    s[c] = 0.001f + r.nextFloat() * 0.02f;
+                }
+                return OpHarness.perChannel(s, dim);
+            }
+            return OpHarness.quant(0.001f + r.nextFloat() * 0.02f, type == TensorType.INT8 ? 0 : zeroPoint(r));
+        }
+
+        int[] values(Random r, int n) {
+            int[] v = new int[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = zeroPoint(r);
+            }
+            return v;
+        }
+    }
+
+    private static int[] bias(Random r, int n) {
+        int[] b = new int[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = r.nextInt(40_001) - 20_000;
+        }
+        return b;
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void pointwiseConvMatchesReference(int seed) throws InvalidModelException {
+        Random r = new Random(1000 + seed);
+        Quant q = Quant.random(r);
+        int batches = 1 + r.nextInt(2);
+        int h = 1 + r.nextInt(9);
+        int w = 1 + r.nextInt(9);
+        int inC = 1 + r.nextInt(seed % 10 == 0 ? 300 : 70);
+        int outC = 1 + r.nextInt(70);
+        OpHarness harness = new OpHarness();
+        int in = harness.tensor(q.type(), OpHarness.quant(0.01f + r.nextFloat() * 0.1f, q.zeroPoint(r)), batches, h, w, inC);
+        int f = harness.constant8(q.type(), q.filter(r, outC, 0), q.values(r, outC * inC), outC, 1, 1, inC);
+        int b = harness.constantInts(bias(r, outC), outC);
+        int out = harness.tensor(q.type(), OpHarness.quant(0.02f + r.nextFloat() * 0.3f, q.zeroPoint(r)), batches, h, w, outC);
+        OperatorOptions.Conv2D options = new OperatorOptions.Conv2D(Padding.SAME, 1, 1, q.activation(), 1, 1);
+        OpContext ctx = harness.context(BuiltinOp.CONV_2D, options, new int[] {in, f, b}, new int[] {out}, 3);
+        String what = "seed " + seed + ": " + q + " " + batches + "x" + h + "x" + w + "x" + inC + " -> " + outC;
+        compare(harness, Conv2D.prepare(ctx, false), Conv2D.prepare(ctx, true), in, out, q, r, what);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void convMatchesReference(int seed) throws InvalidModelException {
+        Random r = new Random(3000 + seed);
+        Quant q = Quant.random(r);
+        int batches = 1 + r.nextInt(2);
+        int h = 1 + r.nextInt(11);
+        int w = 1 + r.nextInt(11);
+        int inC = 1 + r.nextInt(seed % 3 == 0 ? 3 : 20);
+        int outC = 1 + r.nextInt(40);
+        int kh = 1 + r.nextInt(3);
+        int kw = 1 + r.nextInt(3);
+        int stride = 1 + r.nextInt(2);
+        int dilation = r.nextInt(5) == 0 ? 2 : 1;
+        Padding padding = r.nextInt(4) == 0 ? Padding.VALID : Padding.SAME;
+        if (padding == Padding.VALID && (h < (kh - 1) * dilation + 1 || w < (kw - 1) * dilation + 1)) {
+            padding = Padding.SAME;
+        }
+        int outH = Geometry.outputSize(padding, h, kh, stride, dilation);
+        int outW = Geometry.outputSize(padding, w, kw, stride, dilation);
+        OpHarness harness = new OpHarness();
+        int in = harness.tensor(q.type(), OpHarness.quant(0.01f + r.nextFloat() * 0.1f, q.zeroPoint(r)), batches, h, w, inC);
+        int f = harness.constant8(q.type(), q.filter(r, outC, 0), q.values(r, outC * kh * kw * inC), outC, kh, kw, inC);
+        int b = harness.constantInts(bias(r, outC), outC);
+        int out = harness.tensor(q.type(), OpHarness.quant(0.02f + r.nextFloat() * 0.3f, q.zeroPoint(r)), batches, outH, outW, outC);
+        OperatorOptions.Conv2D options = new OperatorOptions.Conv2D(padding, stride, stride, q.activation(), dilation,
+                dilation);
+        OpContext ctx = harness.context(BuiltinOp.CONV_2D, options, new int[] {in, f, b}, new int[] {out}, 3);
+        String what = "seed " + seed + ": " + q + " " + batches + "x" + h + "x" + w + "x" + inC + " -> " + outC + " k "
+                + kh + "x" + kw + " stride " + stride + " dilation " + dilation + " " + padding;
+        compare(harness, Conv2D.prepare(ctx, false), Conv2D.prepare(ctx, true), in, out, q, r, what);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void depthwise3x3MatchesReference(int seed) throws InvalidModelException {
+        Random r = new Random(2000 + seed);
+        Quant q = Quant.random(r);
+        int batches = 1 + r.nextInt(2);
+        int h = 1 + r.nextInt(12);
+        int w = 1 + r.nextInt(12);
+        int c = 1 + r.nextInt(seed % 10 == 0 ? 200 : 40);
+        int stride = 1 + r.nextInt(2);
+        Padding padding = r.nextInt(4) == 0 ? Padding.VALID : Padding.SAME;
+        if (padding == Padding.VALID && (h < 3 || w < 3)) {
+            padding = Padding.SAME;
+        }
+        int outH = Geometry.outputSize(padding, h, 3, stride, 1);
+        int outW = Geometry.outputSize(padding, w, 3, stride, 1);
+        OpHarness harness = new OpHarness();
+        int in = harness.tensor(q.type(), OpHarness.quant(0.01f + r.nextFloat() * 0.1f, q.zeroPoint(r)), batches, h, w, c);
+        int f = harness.constant8(q.type(), q.filter(r, c, 3), q.values(r, 9 * c), 1, 3, 3, c);
+        int b = harness.constantInts(bias(r, c), c);
+        int out = harness.tensor(q.type(), OpHarness.quant(0.02f + r.nextFloat() * 0.3f, q.zeroPoint(r)), batches, outH, outW, c);
+        OperatorOptions.DepthwiseConv2D options = new OperatorOptions.DepthwiseConv2D(padding, stride, stride, 1,
+                q.activation(), 1, 1);
+        OpContext ctx = harness.context(BuiltinOp.DEPTHWISE_CONV_2D, options, new int[] {in, f, b}, new int[] {out}, 3);
+        String what = "seed " + seed + ": " + q + " " + batches + "x" + h + "x" + w + "x" + c + " stride " + stride + " "
+                + padding;
+        compare(harness, DepthwiseConv2D.prepare(ctx, false), DepthwiseConv2D.prepare(ctx, true), in, out, q, r, what);
+    }
+
+    private static void compare(OpHarness harness, Kernel reference, Kernel optimized, int in, int out, Quant q,
+                                Random r, String what) {
+        assertNotEquals(reference.getClass(), optimized.getClass(), what + ": no optimized kernel was chosen");
+        harness.set8(in, q.values(r, harness.get(in).elementCount()));
+        harness.run(reference);
+        int[] expected = harness.get8Ints(out);
+        harness.set8(out, new int[expected.length]);
+        harness.run(optimized);
+        assertArrayEquals(expected, harness.get8Ints(out), what + ", one part");
+        harness.set8(out, new int[expected.length]);
+        PartitionedKernel split = (PartitionedKernel) optimized;
+        for (int part = 2; part >= 0; part--) {
+            harness.run(split, part, 3);
+        }
+        assertArrayEquals(expected, harness.get8Ints(out), what + ", three parts");
+    }
+}
