@@ -58,7 +58,8 @@ public final class Assembly {
 
             long t0 = clock.nanoTime();
             Model model = Model.load(c.model());
-            Classifier classifier = Classifier.create(model, labels(c));
+            Classifier classifier = Classifier.create(model, labels(c), c.threads());
+            opened.add(classifier);
             log.printf("owlet run: loaded %s in %d ms%n", c.model(),
                     TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - t0));
 

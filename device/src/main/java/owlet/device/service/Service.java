@@ -198,6 +198,7 @@ public final class Service {
         closeQuietly(parts.camera());
         closeQuietly(parts.outputs());
         closeQuietly(parts.gpio());
+        closeQuietly(parts.classifier());
         parts.results().close();
         log.println("owlet run: stopped; " + health());
         log.flush();
