@@ -3,6 +3,7 @@ package owlet.runtime.kernels;
 import owlet.runtime.kernels.vector.VectorKernels;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
+import owlet.runtime.model.Padding;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
 import owlet.runtime.quant.FixedPoint;
@@ -43,9 +44,6 @@ public final class Conv2D {
         ctx.requireRank(in, "input", 4);
         ctx.requireRank(filter, "filter", 4);
         ctx.requireConstant(filter, "filter");
-        int batches = in.dim(0);
-        int inH = in.dim(1);
-        int inW = in.dim(2);
         int inC = in.dim(3);
         int outC = filter.dim(0);
         int kh = filter.dim(1);
@@ -53,18 +51,12 @@ public final class Conv2D {
         if (filter.dim(3) != inC) {
             throw ctx.fail("filter has " + filter.dim(3) + " input channels, input has " + inC);
         }
-        int outH = Geometry.outputSize(o.padding(), inH, kh, o.strideH(), o.dilationH());
-        int outW = Geometry.outputSize(o.padding(), inW, kw, o.strideW(), o.dilationW());
-        ctx.requireShape(out, "output", batches, outH, outW, outC);
+        Window w = Window.plan(ctx, in, out, outC, kh, kw, o.padding(), o.strideH(), o.strideW(), o.dilationH(),
+                o.dilationW());
         if (bias != null) {
             ctx.requireConstant(bias, "bias");
             ctx.requireShape(bias, "bias", outC);
         }
-        Window w = new Window(batches, inH, inW, inC, outH, outW, outC, kh, kw, o.strideH(), o.strideW(),
-                o.dilationH(), o.dilationW(),
-                Geometry.paddingBefore(inH, kh, o.strideH(), o.dilationH(), outH),
-                Geometry.paddingBefore(inW, kw, o.strideW(), o.dilationW(), outW),
-                ctx.offset(in), ctx.offset(out));
         if (in.type() == TensorType.FLOAT32) {
             ctx.requireType(filter, "filter", TensorType.FLOAT32);
             ctx.requireType(out, "output", TensorType.FLOAT32);
@@ -100,6 +92,27 @@ public final class Conv2D {
     public record Window(int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kh, int kw,
                   int strideH, int strideW, int dilationH, int dilationW, int padTop, int padLeft,
                   int inOffset, int outOffset) {
+
+        /**
+         * The window of a windowed op over an NHWC input: output extent and padding by TFLite's rules,
+         * checked against the output tensor's shape {@code [batches, outH, outW, outC]}.
+         */
+        static Window plan(OpContext ctx, Tensor in, Tensor out, int outC, int kh, int kw, Padding padding,
+                           int strideH, int strideW, int dilationH, int dilationW) throws InvalidModelException {
+            int batches = in.dim(0);
+            int inH = in.dim(1);
+            int inW = in.dim(2);
+            int outH = Geometry.outputSize(padding, inH, kh, strideH, dilationH);
+            int outW = Geometry.outputSize(padding, inW, kw, strideW, dilationW);
+            if (outH < 1 || outW < 1) {
+                throw ctx.fail("filter " + kh + "x" + kw + " does not fit the " + inH + "x" + inW + " input with "
+                        + padding + " padding");
+            }
+            ctx.requireShape(out, "output", batches, outH, outW, outC);
+            return new Window(batches, inH, inW, in.dim(3), outH, outW, outC, kh, kw, strideH, strideW, dilationH,
+                    dilationW, Geometry.paddingBefore(inH, kh, strideH, dilationH, outH),
+                    Geometry.paddingBefore(inW, kw, strideW, dilationW, outW), ctx.offset(in), ctx.offset(out));
+        }
     }
 
     /** Reference int8 kernel; {@code filter} holds {@code weight - filterZp}, [Cout, KH, KW, Cin]. */

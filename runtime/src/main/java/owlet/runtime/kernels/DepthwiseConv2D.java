@@ -57,9 +57,6 @@ public final class DepthwiseConv2D {
         ctx.requireRank(in, "input", 4);
         ctx.requireRank(filter, "filter", 4);
         ctx.requireConstant(filter, "filter");
-        int batches = in.dim(0);
-        int inH = in.dim(1);
-        int inW = in.dim(2);
         int inC = in.dim(3);
         int kh = filter.dim(1);
         int kw = filter.dim(2);
@@ -72,18 +69,12 @@ public final class DepthwiseConv2D {
             throw ctx.fail("filter has " + outC + " output channels, not a multiple of the input's " + inC);
         }
         int m = outC / inC;
-        int outH = Geometry.outputSize(o.padding(), inH, kh, o.strideH(), o.dilationH());
-        int outW = Geometry.outputSize(o.padding(), inW, kw, o.strideW(), o.dilationW());
-        ctx.requireShape(out, "output", batches, outH, outW, outC);
+        Conv2D.Window w = Conv2D.Window.plan(ctx, in, out, outC, kh, kw, o.padding(), o.strideH(), o.strideW(),
+                o.dilationH(), o.dilationW());
         if (bias != null) {
             ctx.requireConstant(bias, "bias");
             ctx.requireShape(bias, "bias", outC);
         }
-        Conv2D.Window w = new Conv2D.Window(batches, inH, inW, inC, outH, outW, outC, kh, kw, o.strideH(),
-                o.strideW(), o.dilationH(), o.dilationW(),
-                Geometry.paddingBefore(inH, kh, o.strideH(), o.dilationH(), outH),
-                Geometry.paddingBefore(inW, kw, o.strideW(), o.dilationW(), outW),
-                ctx.offset(in), ctx.offset(out));
         if (in.type() == TensorType.FLOAT32) {
             ctx.requireType(filter, "filter", TensorType.FLOAT32);
             ctx.requireType(out, "output", TensorType.FLOAT32);

@@ -30,24 +30,8 @@ record Pool2DWindow(Conv2D.Window window, TensorType type, int shift, int min, i
         ctx.requireRank(in, "input", 4);
         ctx.requireType(in, "input", TensorType.FLOAT32, TensorType.UINT8, TensorType.INT8);
         ctx.requireType(out, "output", in.type());
-        int batches = in.dim(0);
-        int inH = in.dim(1);
-        int inW = in.dim(2);
-        int channels = in.dim(3);
-        int kh = o.filterHeight();
-        int kw = o.filterWidth();
-        int outH = Geometry.outputSize(o.padding(), inH, kh, o.strideH(), 1);
-        int outW = Geometry.outputSize(o.padding(), inW, kw, o.strideW(), 1);
-        if (outH < 1 || outW < 1) {
-            throw ctx.fail("filter " + kh + "x" + kw + " does not fit the " + inH + "x" + inW + " input with "
-                    + o.padding() + " padding");
-        }
-        ctx.requireShape(out, "output", batches, outH, outW, channels);
-        Conv2D.Window w = new Conv2D.Window(batches, inH, inW, channels, outH, outW, channels, kh, kw,
-                o.strideH(), o.strideW(), 1, 1,
-                Geometry.paddingBefore(inH, kh, o.strideH(), 1, outH),
-                Geometry.paddingBefore(inW, kw, o.strideW(), 1, outW),
-                ctx.offset(in), ctx.offset(out));
+        Conv2D.Window w = Conv2D.Window.plan(ctx, in, out, in.dim(3), o.filterHeight(), o.filterWidth(), o.padding(),
+                o.strideH(), o.strideW(), 1, 1);
         if (in.type() == TensorType.FLOAT32) {
             float[] range = Quant8.activationRangeFloat(ctx, o.activation());
             return new Pool2DWindow(w, in.type(), 0, 0, 0, range[0], range[1]);
