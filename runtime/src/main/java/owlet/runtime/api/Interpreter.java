@@ -59,7 +59,7 @@ public final class Interpreter implements AutoCloseable {
         this.model = model;
         this.plan = plan;
         this.kernels = plan.prepareKernels(threads, options.vectorKernels());
-        this.arena = new byte[plan.arenaSize()];
+        this.arena = new byte[plan.arenaSize() + ExecutionPlan.ARENA_TAIL_BYTES];
         this.split = new boolean[kernels.length];
         boolean any = false;
         for (int i = 0; i < kernels.length; i++) {
@@ -147,11 +147,15 @@ public final class Interpreter implements AutoCloseable {
     /** Runs every operator once. */
     public void run() {
         for (int i = 0; i < kernels.length; i++) {
-            if (split[i]) {
-                pool.run((PartitionedKernel) kernels[i], arena);
-            } else {
-                kernels[i].eval(arena);
-            }
+            step(i);
+        }
+    }
+
+    private void step(int i) {
+        if (split[i]) {
+            pool.run((PartitionedKernel) kernels[i], arena);
+        } else {
+            kernels[i].eval(arena);
         }
     }
 
@@ -164,11 +168,12 @@ public final class Interpreter implements AutoCloseable {
     /**
      * Runs every operator once, calling {@code observer} after each: calibration and per-layer error
      * reports read each operator's outputs with {@link #tensorAsFloat} before the arena reuses their
-     * bytes. {@link #run()} stays a plain loop, so the hook costs ordinary inference nothing.
+     * bytes; {@code owlet bench --profile} times the steps. Operators run split across the pool as in
+     * {@link #run()}, which stays a plain loop, so the hook costs ordinary inference nothing.
      */
     public void run(StepObserver observer) {
         for (int i = 0; i < kernels.length; i++) {
-            kernels[i].eval(arena);
+            step(i);
             observer.afterOperator(i);
         }
     }

@@ -137,17 +137,31 @@ final class ConvGemmVector implements PartitionedKernel {
         int inBase = inOffset + b * g.inH() * inRow;
         int iy0 = oy * g.strideH() - g.padTop();
         int ix0 = ox * g.strideW() - g.padLeft();
+        int rowBytes = g.kw() * inC;
+        // A window row inside the input left and right (no dilation) is one contiguous copy.
+        boolean rowsInside = g.dilationW() == 1 && ix0 >= 0 && ix0 + g.kw() <= g.inW();
         int d = at;
         for (int ky = 0; ky < g.kh(); ky++) {
             int iy = iy0 + ky * g.dilationH();
-            for (int kx = 0; kx < g.kw(); kx++) {
-                int ix = ix0 + kx * g.dilationW();
-                if (iy < 0 || iy >= g.inH() || ix < 0 || ix >= g.inW()) {
-                    java.util.Arrays.fill(dst, d, d + inC, padValue);
-                } else {
-                    System.arraycopy(arena, inBase + iy * inRow + ix * inC, dst, d, inC);
+            if (iy < 0 || iy >= g.inH()) {
+                java.util.Arrays.fill(dst, d, d + rowBytes, padValue);
+                d += rowBytes;
+            } else if (rowsInside) {
+                int s = inBase + iy * inRow + ix0 * inC;
+                for (int i = 0; i < rowBytes; i++) {
+                    dst[d + i] = arena[s + i];
                 }
-                d += inC;
+                d += rowBytes;
+            } else {
+                for (int kx = 0; kx < g.kw(); kx++) {
+                    int ix = ix0 + kx * g.dilationW();
+                    if (ix < 0 || ix >= g.inW()) {
+                        java.util.Arrays.fill(dst, d, d + inC, padValue);
+                    } else {
+                        System.arraycopy(arena, inBase + iy * inRow + ix * inC, dst, d, inC);
+                    }
+                    d += inC;
+                }
             }
         }
     }

@@ -43,7 +43,9 @@ final class VectorRequant {
 
     VectorRequant(ChannelRequant rq, boolean tiesUp) {
         this.channels = rq.channels();
-        int padded = (channels + L - 1) / L * L;
+        // Channel c's parameters also at c + channels, c + 2·channels, ...: a vector starting at any channel
+        // reads L channels in a row, wrapping around (the depthwise kernel's flattened rows need that).
+        int padded = channels + L;
         bias = new int[padded];
         multLow = new int[padded];
         multHigh = new int[padded];
@@ -51,14 +53,15 @@ final class VectorRequant {
         rightShift = new int[padded];
         mask = new int[padded];
         half = new int[padded];
-        for (int c = 0; c < channels; c++) {
-            bias[c] = rq.bias(c);
-            multLow[c] = rq.multiplier(c) & 0xFFFF;
-            multHigh[c] = rq.multiplier(c) >>> 16;
-            leftShift[c] = rq.leftShift(c);
-            rightShift[c] = rq.rightShift(c);
-            mask[c] = (1 << rightShift[c]) - 1;
-            half[c] = mask[c] >> 1;
+        for (int i = 0; i < padded; i++) {
+            int c = i % channels;
+            bias[i] = rq.bias(c);
+            multLow[i] = rq.multiplier(c) & 0xFFFF;
+            multHigh[i] = rq.multiplier(c) >>> 16;
+            leftShift[i] = rq.leftShift(c);
+            rightShift[i] = rq.rightShift(c);
+            mask[i] = (1 << rightShift[i]) - 1;
+            half[i] = mask[i] >> 1;
         }
         outZeroPoint = IntVector.broadcast(I, rq.outZeroPoint());
         min = IntVector.broadcast(I, rq.min());
@@ -71,8 +74,8 @@ final class VectorRequant {
     }
 
     /**
-     * Requantizes the L accumulators at {@code acc[from]} (channels c0 .., c0 a multiple of L) and stores
-     * the first {@code count} output bytes at {@code out[at]}. Vectors never cross a method boundary here
+     * Requantizes the L accumulators at {@code acc[from]} (channels c0, c0 + 1, ... modulo the channel
+     * count, {@code 0 <= c0 < channels}) and stores the first {@code count} output bytes at {@code out[at]}. Vectors never cross a method boundary here
      * or in the callers (they hand over int arrays): a vector returned or passed to a method the JIT does
      * not inline would be allocated.
      */
