@@ -9,6 +9,7 @@ import owlet.runtime.kernels.PartitionedKernel;
 import owlet.runtime.kernels.Quant8;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
+import owlet.runtime.model.Operator;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
 
@@ -26,8 +27,12 @@ import owlet.runtime.model.TensorType;
  * a uint8 tensor), whatever the arena stores internally.
  */
 public final class Interpreter implements AutoCloseable {
-    /** Operators with fewer mult-adds run on the calling thread alone: splitting costs more than it saves. */
+    /**
+     * Operators with fewer mult-adds and fewer output elements than these run on the calling thread alone:
+     * splitting them costs more than it saves. (Elementwise ops such as ADD have no mult-adds.)
+     */
     static final long MIN_SPLIT_MULT_ADDS = 200_000;
+    static final long MIN_SPLIT_ELEMENTS = 16_384;
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final Model model;
@@ -63,8 +68,11 @@ public final class Interpreter implements AutoCloseable {
         this.split = new boolean[kernels.length];
         boolean any = false;
         for (int i = 0; i < kernels.length; i++) {
+            Operator op = model.operators().get(i);
+            long elements = op.outputs().length > 0 && op.outputs()[0] >= 0
+                    ? model.tensor(op.outputs()[0]).elementCount() : 0;
             split[i] = threads > 1 && kernels[i] instanceof PartitionedKernel
-                    && OpCost.of(model, model.operators().get(i)).multAdds() >= MIN_SPLIT_MULT_ADDS;
+                    && (OpCost.of(model, op).multAdds() >= MIN_SPLIT_MULT_ADDS || elements >= MIN_SPLIT_ELEMENTS);
             any |= split[i];
         }
         this.pool = any ? new WorkerPool(threads) : null;

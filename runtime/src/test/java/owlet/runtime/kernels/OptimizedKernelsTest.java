@@ -161,6 +161,25 @@ class OptimizedKernelsTest {
         compare(harness, DepthwiseConv2D.prepare(ctx, false), DepthwiseConv2D.prepare(ctx, true), in, out, q, r, what);
     }
 
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void addMatchesReference(int seed) throws InvalidModelException {
+        Random r = new Random(4000 + seed);
+        Quant q = Quant.random(r);
+        int h = 1 + r.nextInt(9);
+        int w = 1 + r.nextInt(9);
+        int c = 1 + r.nextInt(seed % 10 == 0 ? 200 : 40);
+        OpHarness harness = new OpHarness();
+        int a = harness.tensor(q.type(), OpHarness.quant(0.01f + r.nextFloat() * 0.2f, q.zeroPoint(r)), 1, h, w, c);
+        int b = harness.tensor(q.type(), OpHarness.quant(0.01f + r.nextFloat() * 0.2f, q.zeroPoint(r)), 1, h, w, c);
+        int out = harness.tensor(q.type(), OpHarness.quant(0.02f + r.nextFloat() * 0.3f, q.zeroPoint(r)), 1, h, w, c);
+        OpContext ctx = harness.context(BuiltinOp.ADD, new OperatorOptions.Elementwise(q.activation()),
+                new int[] {a, b}, new int[] {out}, 3);
+        String what = "seed " + seed + ": " + q + " 1x" + h + "x" + w + "x" + c;
+        // compare() fills input b (with the rest of the arena) with random bytes, input a with values.
+        compare(harness, Add.prepare(ctx, false), Add.prepare(ctx, true), a, out, q, r, what);
+    }
+
     private static void compare(OpHarness harness, Kernel reference, Kernel optimized, int in, int out, Quant q,
                                 Random r, String what) {
         assertNotEquals(reference.getClass(), optimized.getClass(), what + ": no optimized kernel was chosen");

@@ -80,8 +80,8 @@ final class ConvGemmVector implements PartitionedKernel {
             fold[oc] = inputOffset * sum;
         }
         this.rq = new VectorRequant(rq.withBiasAdded(fold), tiesUp);
-        this.scratch = new int[parts][4 * 2 * L];
-        this.patches = direct ? null : new byte[parts][4 * depth];
+        this.scratch = PartitionedKernel.scratchInts(parts, 4 * 2 * L);
+        this.patches = direct ? null : PartitionedKernel.scratchBytes(parts, 4 * depth);
     }
 
     /** Part {@code part} of {@code parts}: a range of output pixels. */

@@ -74,7 +74,7 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
         this.oyHi = lastInside(w.inH(), w.padTop(), w.strideH(), w.outH());
         this.oxLo = firstInside(w.padLeft(), w.strideW());
         this.oxHi = lastInside(w.inW(), w.padLeft(), w.strideW(), w.outW());
-        this.scratch = new int[parts][L];
+        this.scratch = PartitionedKernel.scratchInts(parts, L);
     }
 
     private static int firstInside(int pad, int s) {
