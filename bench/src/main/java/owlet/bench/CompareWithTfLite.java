@@ -56,8 +56,16 @@ import owlet.runtime.model.TensorType;
  * JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 mvn -B -Pbench -pl bench -am package -DskipTests
  * $JAVA_HOME/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *     -cp bench/target/classes:$(cat bench/target/classpath.txt) owlet.bench.CompareWithTfLite \
- *     [--models DIR] [--runs N] [--warmup N] [--threads 1,2] [--engines owlet,tflite,xnnpack] [MODEL...]
+ *     [--models DIR] [--runs N] [--warmup N] [--threads 1,2] [--engines owlet,tflite,xnnpack] \
+ *     [--pause-ms N] [MODEL...]
  * </pre>
+ *
+ * <p>With more than one thread, each run is preceded by a pause ({@code --pause-ms}, default 50 ms, outside
+ * the timing): every engine's pool threads spin for a while after a run (Owlet's for up to 1 ms, the
+ * XNNPACK delegate's for more than 10 ms: with 10 ms pauses Owlet's two-thread V2 run still took 29 ms
+ * instead of 12), and on a machine with as many cores as threads the spinning workers of the engine that
+ * just ran steal the cores of the next one. After the pause every engine starts its run with parked workers, as a
+ * device that classifies one picture per trigger does.
  */
 public final class CompareWithTfLite {
     private static final List<String> MODELS = List.of("mobilenet_v1_0.25_128_quant", "mobilenet_v1_0.5_160_quant",
@@ -83,6 +91,7 @@ public final class CompareWithTfLite {
         int warmup = 15;
         int[] threads = {1, 2};
         Set<Kind> engines = EnumSet.allOf(Kind.class);
+        int pauseMs = -1;
         List<String> models = new ArrayList<>();
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
@@ -91,6 +100,7 @@ public final class CompareWithTfLite {
                 case "--warmup" -> warmup = Integer.parseInt(argv[++i]);
                 case "--threads" -> threads = Arrays.stream(argv[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--engines" -> engines = parseEngines(argv[++i]);
+                case "--pause-ms" -> pauseMs = Integer.parseInt(argv[++i]);
                 default -> models.add(argv[i]);
             }
         }
@@ -106,9 +116,10 @@ public final class CompareWithTfLite {
                 xnnpackMissing = e.getMessage();
             }
         }
-        System.out.printf("# %s %s, %d cores, Owlet kernels: %s; %d runs after %d warm-up, alternating %s%s%n",
+        System.out.printf("# %s %s, %d cores, Owlet kernels: %s; %d runs after %d warm-up, %s, alternating %s%s%n",
                 System.getProperty("java.vm.name"), System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), VectorSupport.describe(), runs, warmup,
+                pauseMs >= 0 ? "pause " + pauseMs + " ms before each run" : "pause 50 ms before each run with 2+ threads",
                 String.join(", ", engines.stream().map(k -> k.label).toList()),
                 !engines.contains(Kind.XNNPACK) ? ""
                         : xnnpack != null ? "; XNNPACK: C API delegate, flags QS8|QU8"
@@ -118,8 +129,9 @@ public final class CompareWithTfLite {
         System.out.println(table.alignment());
         for (String name : models) {
             for (int t : threads) {
-                System.out.println(table.row(compare(dir.resolve(name + ".tflite"), name, t, runs, warmup, engines,
-                        xnnpack, xnnpackMissing)));
+                int pause = pauseMs >= 0 ? pauseMs : t > 1 ? 50 : 0;
+                System.out.println(table.row(compare(dir.resolve(name + ".tflite"), name, t, runs, warmup, pause,
+                        engines, xnnpack, xnnpackMissing)));
             }
         }
     }
@@ -150,8 +162,8 @@ public final class CompareWithTfLite {
     private record Row(String name, int threads, double multAdds, boolean unsignedOutput, Map<Kind, Result> results) {
     }
 
-    private static Row compare(Path file, String name, int threads, int runs, int warmup, Set<Kind> kinds,
-            XnnpackDelegates xnnpack, String xnnpackMissing) throws Exception {
+    private static Row compare(Path file, String name, int threads, int runs, int warmup, int pauseMillis,
+            Set<Kind> kinds, XnnpackDelegates xnnpack, String xnnpackMissing) throws Exception {
         Model model = Model.load(file);
         byte[] input = new byte[model.input(0).elementCount()];
         new Random(42).nextBytes(input);
@@ -188,6 +200,9 @@ public final class CompareWithTfLite {
                     // input before every run (outside the timing), so all start from the same state and
                     // the last outputs of all come from the same input.
                     engine.setInput(input);
+                    if (pauseMillis > 0) {
+                        Thread.sleep(pauseMillis);
+                    }
                     long t0 = System.nanoTime();
                     engine.run();
                     long t1 = System.nanoTime();
