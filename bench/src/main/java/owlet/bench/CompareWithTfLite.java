@@ -1,34 +1,86 @@
 package owlet.bench;
 
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.GetOpNameByRegistration;
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteBuiltinDelegate;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorflowlite.BuiltinOpResolver;
+import org.bytedeco.tensorflowlite.BuiltinOpResolverWithoutDefaultDelegates;
 import org.bytedeco.tensorflowlite.FlatBufferModel;
 import org.bytedeco.tensorflowlite.InterpreterBuilder;
+import org.bytedeco.tensorflowlite.TfLiteDelegate;
+import org.bytedeco.tensorflowlite.TfLiteRegistration;
 import owlet.runtime.api.Interpreter;
 import owlet.runtime.graph.OpCost;
 import owlet.runtime.kernels.VectorSupport;
 import owlet.runtime.model.Model;
+import owlet.runtime.model.TensorType;
 
 /**
- * Owlet and TensorFlow Lite (the bytedeco build a Java user gets from Maven Central, default op resolver)
- * on the same model and the same input, in one process, alternating one inference of each, so both see
- * the same machine state. Prints per model and thread count the median and p90 latency of each, the ratio
- * Owlet/TFLite of the medians, Owlet's mult-adds per second at its median, and whether the two produced
- * identical output bytes.
+ * Owlet, TensorFlow Lite and TensorFlow Lite with its XNNPACK delegate (the bytedeco build a Java user
+ * gets from Maven Central) on the same model and the same input, in one process, alternating one
+ * inference of each, so all see the same machine state. Prints per model and thread count the median and
+ * p90 latency of each engine, the ratios Owlet/TFLite and Owlet/XNNPACK of the medians, Owlet's
+ * mult-adds per second at its median, how each engine's output bytes compare with Owlet's (how many
+ * differ and by how much at most: XNNPACK may round differently), and how many of the model's nodes
+ * XNNPACK took.
+ *
+ * <ul>
+ *   <li><b>TFLite</b>: the default {@code BuiltinOpResolver}. The XNNPACK delegate that it applies by
+ *       default gets no quantized flags in this build and takes none of these models' nodes, so this is
+ *       TFLite's builtin int8/uint8 kernels.
+ *   <li><b>XNNPACK</b>: {@code BuiltinOpResolverWithoutDefaultDelegates} plus an XNNPACK delegate made
+ *       through the C API with {@code QS8|QU8} and the same thread count in its own thread pool (see
+ *       {@link XnnpackDelegates} for why not bytedeco's XNNPACK resolver). The nodes it does not take
+ *       (e.g. SOFTMAX, QUANTIZE) run on the builtin kernels with the interpreter's threads. It needs the
+ *       bench built and run on JDK 22+; otherwise, or if the delegate takes no node of a model, its row
+ *       says why instead of a time. Owlet then runs on that JDK too, not on the project's JDK 17: the
+ *       first line of the output names the JVM.
+ * </ul>
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp bench/target/classes:$(cat bench/target/classpath.txt) \
- *     owlet.bench.CompareWithTfLite [--models DIR] [--runs N] [--warmup N] [--threads 1,2] [MODEL...]
+ * JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 mvn -B -Pbench -pl bench -am package -DskipTests
+ * $JAVA_HOME/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+ *     -cp bench/target/classes:$(cat bench/target/classpath.txt) owlet.bench.CompareWithTfLite \
+ *     [--models DIR] [--runs N] [--warmup N] [--threads 1,2] [--engines owlet,tflite,xnnpack] \
+ *     [--pause-ms N] [MODEL...]
  * </pre>
+ *
+ * <p>With more than one thread, each run is preceded by a pause ({@code --pause-ms}, default 50 ms, outside
+ * the timing): every engine's pool threads spin for a while after a run (Owlet's for up to 1 ms, the
+ * XNNPACK delegate's for more than 10 ms: with 10 ms pauses Owlet's two-thread V2 run still took 29 ms
+ * instead of 12), and on a machine with as many cores as threads the spinning workers of the engine that
+ * just ran steal the cores of the next one. After the pause every engine starts its run with parked workers, as a
+ * device that classifies one picture per trigger does.
  */
 public final class CompareWithTfLite {
     private static final List<String> MODELS = List.of("mobilenet_v1_0.25_128_quant", "mobilenet_v1_0.5_160_quant",
             "mobilenet_v1_0.75_192_quant", "mobilenet_v2_1.0_224_quant", "tf2_mobilenet_v2_1.0_224_ptq");
+
+    /** The engines, in the order they run within one round and appear in the table. */
+    private enum Kind {
+        OWLET("Owlet"), TFLITE("TFLite"), XNNPACK("XNNPACK");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
 
     private CompareWithTfLite() {
     }
@@ -38,6 +90,8 @@ public final class CompareWithTfLite {
         int runs = 50;
         int warmup = 15;
         int[] threads = {1, 2};
+        Set<Kind> engines = EnumSet.allOf(Kind.class);
+        int pauseMs = -1;
         List<String> models = new ArrayList<>();
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
@@ -45,71 +99,385 @@ public final class CompareWithTfLite {
                 case "--runs" -> runs = Integer.parseInt(argv[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(argv[++i]);
                 case "--threads" -> threads = Arrays.stream(argv[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--engines" -> engines = parseEngines(argv[++i]);
+                case "--pause-ms" -> pauseMs = Integer.parseInt(argv[++i]);
                 default -> models.add(argv[i]);
             }
         }
         if (models.isEmpty()) {
             models.addAll(MODELS);
         }
-        System.out.printf("# %s %s, %d cores, Owlet kernels: %s; %d runs after %d warm-up, alternating%n",
+        XnnpackDelegates xnnpack = null;
+        String xnnpackMissing = null;
+        if (engines.contains(Kind.XNNPACK)) {
+            try {
+                xnnpack = XnnpackDelegates.load();
+            } catch (IllegalStateException e) {
+                xnnpackMissing = e.getMessage();
+            }
+        }
+        System.out.printf("# %s %s, %d cores, Owlet kernels: %s; %d runs after %d warm-up, %s, alternating %s%s%n",
                 System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), VectorSupport.describe(), runs, warmup);
-        System.out.println("| model | threads | Owlet median ms | Owlet p90 ms | TFLite median ms | TFLite p90 ms "
-                + "| Owlet/TFLite | Owlet GMAC/s | same bytes |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+                Runtime.getRuntime().availableProcessors(), VectorSupport.describe(), runs, warmup,
+                pauseMs >= 0 ? "pause " + pauseMs + " ms before each run" : "pause 50 ms before each run with 2+ threads",
+                String.join(", ", engines.stream().map(k -> k.label).toList()),
+                !engines.contains(Kind.XNNPACK) ? ""
+                        : xnnpack != null ? "; XNNPACK: C API delegate, flags QS8|QU8"
+                        : "; XNNPACK unavailable: " + xnnpackMissing);
+        Table table = new Table(engines);
+        System.out.println(table.header());
+        System.out.println(table.alignment());
         for (String name : models) {
             for (int t : threads) {
-                compare(dir.resolve(name + ".tflite"), name, t, runs, warmup);
+                int pause = pauseMs >= 0 ? pauseMs : t > 1 ? 50 : 0;
+                System.out.println(table.row(compare(dir.resolve(name + ".tflite"), name, t, runs, warmup, pause,
+                        engines, xnnpack, xnnpackMissing)));
             }
         }
     }
 
-    private static void compare(Path file, String name, int threads, int runs, int warmup) throws Exception {
+    private static Set<Kind> parseEngines(String list) {
+        Set<Kind> engines = EnumSet.noneOf(Kind.class);
+        for (String name : list.split(",")) {
+            try {
+                engines.add(Kind.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--engines: unknown engine '" + name + "' (owlet, tflite, xnnpack)", e);
+            }
+        }
+        if (engines.isEmpty()) {
+            throw new IllegalArgumentException("--engines: none given (owlet, tflite, xnnpack)");
+        }
+        return engines;
+    }
+
+    /** What one engine did on one model and thread count: times, last output, or why it did not run. */
+    private record Result(long[] sortedNanos, byte[] output, String delegation, String missing) {
+        double median() {
+            return percentile(sortedNanos, 50);
+        }
+    }
+
+    /** One row's worth of results, and what the table needs of the model. */
+    private record Row(String name, int threads, double multAdds, boolean unsignedOutput, Map<Kind, Result> results) {
+    }
+
+    private static Row compare(Path file, String name, int threads, int runs, int warmup, int pauseMillis,
+            Set<Kind> kinds, XnnpackDelegates xnnpack, String xnnpackMissing) throws Exception {
         Model model = Model.load(file);
-        FlatBufferModel tfModel = FlatBufferModel.BuildFromFile(file.toString());
-        BuiltinOpResolver resolver = new BuiltinOpResolver();
-        org.bytedeco.tensorflowlite.Interpreter tf = new org.bytedeco.tensorflowlite.Interpreter((org.bytedeco.javacpp.Pointer) null);
-        try (Interpreter owlet = Interpreter.create(model, threads)) {
-            require(new InterpreterBuilder(tfModel, resolver).apply(tf), "InterpreterBuilder");
-            require(tf.SetNumThreads(threads), "SetNumThreads");
-            require(tf.AllocateTensors(), "AllocateTensors");
-            byte[] input = new byte[model.input(0).elementCount()];
-            new Random(42).nextBytes(input);
-            // raw(): the tensor's bytes whatever their type (typed_input_tensor_byte is int8 only).
-            BytePointer tfIn = tf.input_tensor(0).data().raw().capacity(input.length);
-            tfIn.put(input);
-            long[] owletNanos = new long[runs];
-            long[] tfNanos = new long[runs];
+        byte[] input = new byte[model.input(0).elementCount()];
+        new Random(42).nextBytes(input);
+        int outputBytes = model.output(0).elementCount();
+        Map<Kind, Result> results = new EnumMap<>(Kind.class);
+        List<Kind> running = new ArrayList<>();
+        List<Engine> engines = new ArrayList<>();
+        try {
+            for (Kind kind : kinds) {
+                switch (kind) {
+                    case OWLET -> engines.add(new OwletEngine(Interpreter.create(model, threads)));
+                    case TFLITE -> engines.add(new TfLiteEngine(file, threads, null, input.length, outputBytes));
+                    case XNNPACK -> {
+                        if (xnnpack == null) {
+                            results.put(kind, new Result(null, null, null, xnnpackMissing));
+                            continue;
+                        }
+                        try {
+                            engines.add(new TfLiteEngine(file, threads, xnnpack, input.length, outputBytes));
+                        } catch (RuntimeException e) {
+                            String why = e.getMessage() != null ? e.getMessage() : e.toString();
+                            results.put(kind, new Result(null, null, null, why));
+                            continue;
+                        }
+                    }
+                }
+                running.add(kind);
+            }
+            long[][] nanos = new long[engines.size()][runs];
             for (int i = -warmup; i < runs; i++) {
-                // Owlet's arena reuses the input's bytes for later activations: set it before every run
-                // (outside the timing) so that the last outputs of both come from the same input.
-                owlet.setInput(0, input);
-                long t0 = System.nanoTime();
-                owlet.run();
-                long t1 = System.nanoTime();
-                require(tf.Invoke(), "Invoke");
-                long t2 = System.nanoTime();
-                if (i >= 0) {
-                    owletNanos[i] = t1 - t0;
-                    tfNanos[i] = t2 - t1;
+                for (int e = 0; e < engines.size(); e++) {
+                    Engine engine = engines.get(e);
+                    // Owlet's arena reuses the input's bytes for later activations: every engine gets the
+                    // input before every run (outside the timing), so all start from the same state and
+                    // the last outputs of all come from the same input.
+                    engine.setInput(input);
+                    if (pauseMillis > 0) {
+                        Thread.sleep(pauseMillis);
+                    }
+                    long t0 = System.nanoTime();
+                    engine.run();
+                    long t1 = System.nanoTime();
+                    if (i >= 0) {
+                        nanos[e][i] = t1 - t0;
+                    }
                 }
             }
-            byte[] a = new byte[model.output(0).elementCount()];
-            byte[] b = new byte[a.length];
-            owlet.output(0, a);
-            tf.output_tensor(0).data().raw().capacity(b.length).get(b);
-            Arrays.sort(owletNanos);
-            Arrays.sort(tfNanos);
-            double om = percentile(owletNanos, 50);
-            double tm = percentile(tfNanos, 50);
-            double gmacs = OpCost.totalMultAdds(model) / om;
-            System.out.printf("| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f | %s |%n", name, threads, om / 1e6,
-                    percentile(owletNanos, 90) / 1e6, tm / 1e6, percentile(tfNanos, 90) / 1e6, om / tm, gmacs,
-                    Arrays.equals(a, b) ? "yes" : "NO");
+            for (int e = 0; e < engines.size(); e++) {
+                byte[] output = new byte[outputBytes];
+                engines.get(e).output(output);
+                Arrays.sort(nanos[e]);
+                results.put(running.get(e), new Result(nanos[e], output, engines.get(e).delegation(), null));
+            }
         } finally {
-            tf.close();
+            for (Engine engine : engines) {
+                engine.close();
+            }
+        }
+        return new Row(name, threads, OpCost.totalMultAdds(model), model.output(0).type() == TensorType.UINT8,
+                results);
+    }
+
+    /** The markdown table: its columns depend on the engines chosen. */
+    private static final class Table {
+        private final Set<Kind> kinds;
+        /** Outputs are compared with this engine's: Owlet's when it runs. */
+        private final Kind reference;
+
+        Table(Set<Kind> kinds) {
+            this.kinds = kinds;
+            this.reference = kinds.iterator().next();
+        }
+
+        String header() {
+            List<String> cells = new ArrayList<>(List.of("model", "threads"));
+            for (Kind k : kinds) {
+                cells.add(k.label + " median ms");
+                cells.add(k.label + " p90 ms");
+            }
+            for (Kind k : ratioKinds()) {
+                cells.add("Owlet/" + k.label);
+            }
+            if (kinds.contains(Kind.OWLET)) {
+                cells.add("Owlet GMAC/s");
+            }
+            for (Kind k : comparedKinds()) {
+                cells.add(k.label + " bytes vs " + reference.label);
+            }
+            if (kinds.contains(Kind.XNNPACK)) {
+                cells.add("XNNPACK took");
+            }
+            return line(cells);
+        }
+
+        String alignment() {
+            List<String> cells = new ArrayList<>(List.of("---", "---:"));
+            for (int i = 0; i < 2 * kinds.size() + ratioKinds().size(); i++) {
+                cells.add("---:");
+            }
+            if (kinds.contains(Kind.OWLET)) {
+                cells.add("---:");
+            }
+            for (int i = 0; i < comparedKinds().size() + (kinds.contains(Kind.XNNPACK) ? 1 : 0); i++) {
+                cells.add("---");
+            }
+            return line(cells);
+        }
+
+        String row(Row row) {
+            List<String> cells = new ArrayList<>(List.of(row.name(), Integer.toString(row.threads())));
+            for (Kind k : kinds) {
+                Result r = row.results().get(k);
+                cells.add(r.missing() == null ? ms(r.median()) : "n/a");
+                cells.add(r.missing() == null ? ms(percentile(r.sortedNanos(), 90)) : "n/a");
+            }
+            Result owlet = row.results().get(Kind.OWLET);
+            for (Kind k : ratioKinds()) {
+                Result r = row.results().get(k);
+                cells.add(r.missing() == null ? String.format("%.2f", owlet.median() / r.median()) : "n/a");
+            }
+            if (owlet != null) {
+                cells.add(String.format("%.1f", row.multAdds() / owlet.median()));
+            }
+            Result ref = row.results().get(reference);
+            for (Kind k : comparedKinds()) {
+                Result r = row.results().get(k);
+                cells.add(ref.missing() != null || r.missing() != null ? "n/a"
+                        : compareBytes(ref.output(), r.output(), row.unsignedOutput()));
+            }
+            if (kinds.contains(Kind.XNNPACK)) {
+                Result r = row.results().get(Kind.XNNPACK);
+                cells.add(r.missing() != null ? "not run: " + r.missing() : r.delegation());
+            }
+            return line(cells);
+        }
+
+        private List<Kind> ratioKinds() {
+            return kinds.contains(Kind.OWLET) ? kinds.stream().filter(k -> k != Kind.OWLET).toList() : List.of();
+        }
+
+        private List<Kind> comparedKinds() {
+            return kinds.stream().filter(k -> k != reference).toList();
+        }
+
+        private static String ms(double nanos) {
+            return String.format("%.2f", nanos / 1e6);
+        }
+
+        private static String line(List<String> cells) {
+            StringJoiner j = new StringJoiner(" | ", "| ", " |");
+            cells.forEach(j::add);
+            return j.toString();
+        }
+    }
+
+    /**
+     * "yes" when the outputs are byte for byte equal; otherwise how many bytes differ and the largest
+     * difference between the quantized values (read as uint8 or int8, as the output tensor is).
+     */
+    static String compareBytes(byte[] expected, byte[] actual, boolean unsigned) {
+        int differ = 0;
+        int max = 0;
+        for (int i = 0; i < expected.length; i++) {
+            int a = unsigned ? expected[i] & 0xff : expected[i];
+            int b = unsigned ? actual[i] & 0xff : actual[i];
+            if (a != b) {
+                differ++;
+                max = Math.max(max, Math.abs(a - b));
+            }
+        }
+        return differ == 0 ? "yes" : String.format("NO: %d/%d differ, max %d", differ, expected.length, max);
+    }
+
+    /** One inference engine under test, 8-bit input and output 0 only. */
+    private interface Engine extends AutoCloseable {
+        void setInput(byte[] input);
+
+        void run();
+
+        void output(byte[] dst);
+
+        /** How many nodes a delegate took, for the table; null when there is no delegate. */
+        default String delegation() {
+            return null;
+        }
+
+        @Override
+        void close();
+    }
+
+    private record OwletEngine(Interpreter interpreter) implements Engine {
+        @Override
+        public void setInput(byte[] input) {
+            interpreter.setInput(0, input);
+        }
+
+        @Override
+        public void run() {
+            interpreter.run();
+        }
+
+        @Override
+        public void output(byte[] dst) {
+            interpreter.output(0, dst);
+        }
+
+        @Override
+        public void close() {
+            interpreter.close();
+        }
+    }
+
+    /** A TensorFlow Lite interpreter: the default resolver, or no default delegate and an XNNPACK one. */
+    private static final class TfLiteEngine implements Engine {
+        private final FlatBufferModel model;
+        private final BuiltinOpResolver resolver;
+        private final org.bytedeco.tensorflowlite.Interpreter interpreter;
+        private final XnnpackDelegates xnnpack;
+        private long delegate;
+        private String delegation;
+        private BytePointer in;
+        private BytePointer out;
+
+        /**
+         * With {@code xnnpack} non-null, applies an XNNPACK delegate and checks that it took at least one
+         * node; throws {@link IllegalStateException} (after freeing everything) when it did not.
+         */
+        TfLiteEngine(Path file, int threads, XnnpackDelegates xnnpack, int inputBytes, int outputBytes) {
+            this.xnnpack = xnnpack;
+            model = FlatBufferModel.BuildFromFile(file.toString());
+            resolver = xnnpack == null ? new BuiltinOpResolver() : new BuiltinOpResolverWithoutDefaultDelegates();
+            interpreter = new org.bytedeco.tensorflowlite.Interpreter((Pointer) null);
+            try {
+                require(new InterpreterBuilder(model, resolver).apply(interpreter), "InterpreterBuilder");
+                // Before the delegate is made and applied: both the interpreter's kernels and XNNPACK's
+                // pool then use this many threads.
+                require(interpreter.SetNumThreads(threads), "SetNumThreads");
+                int nodes = (int) interpreter.execution_plan().limit();
+                if (xnnpack != null) {
+                    delegate = xnnpack.create(threads, XnnpackDelegates.FLAG_QS8 | XnnpackDelegates.FLAG_QU8);
+                    require(interpreter.ModifyGraphWithDelegate(new TfLiteDelegate(pointerTo(delegate))),
+                            "ModifyGraphWithDelegate(XNNPACK)");
+                }
+                require(interpreter.AllocateTensors(), "AllocateTensors");
+                if (xnnpack != null) {
+                    // The delegate replaces each run of nodes it takes with one node of its own; the
+                    // rest stay in the plan as they were.
+                    IntPointer plan = interpreter.execution_plan();
+                    int partitions = 0;
+                    Map<String, Integer> kept = new TreeMap<>();
+                    for (int i = 0; i < plan.limit(); i++) {
+                        TfLiteRegistration op = interpreter.node_and_registration(plan.get(i)).second();
+                        if (op.builtin_code() == kTfLiteBuiltinDelegate) {
+                            partitions++;
+                        } else {
+                            kept.merge(GetOpNameByRegistration(op), 1, Integer::sum);
+                        }
+                    }
+                    int taken = nodes - ((int) plan.limit() - partitions);
+                    StringJoiner names = new StringJoiner(", ", "; not taken: ", "").setEmptyValue("");
+                    kept.forEach((name, n) -> names.add(n == 1 ? name : n + "× " + name));
+                    delegation = String.format("%d/%d ops, %d partition%s%s", taken, nodes, partitions,
+                            partitions == 1 ? "" : "s", names);
+                    if (taken == 0) {
+                        throw new IllegalStateException("XNNPACK took 0/" + nodes + " ops" + names);
+                    }
+                }
+                // raw(): the tensor's bytes whatever their type (typed_input_tensor_byte is int8 only).
+                in = interpreter.input_tensor(0).data().raw().capacity(inputBytes);
+                out = interpreter.output_tensor(0).data().raw().capacity(outputBytes);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** A JavaCPP pointer to a native address that it does not own. */
+        private static Pointer pointerTo(long at) {
+            return new Pointer() {
+                {
+                    address = at;
+                }
+            };
+        }
+
+        @Override
+        public void setInput(byte[] input) {
+            in.put(input);
+        }
+
+        @Override
+        public void run() {
+            require(interpreter.Invoke(), "Invoke");
+        }
+
+        @Override
+        public void output(byte[] dst) {
+            out.get(dst);
+        }
+
+        @Override
+        public String delegation() {
+            return delegation;
+        }
+
+        @Override
+        public void close() {
+            interpreter.close();
+            if (delegate != 0) {
+                xnnpack.delete(delegate);
+                delegate = 0;
+            }
             resolver.close();
-            tfModel.close();
+            model.close();
         }
     }
 

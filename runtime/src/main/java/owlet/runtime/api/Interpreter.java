@@ -9,6 +9,7 @@ import owlet.runtime.kernels.PartitionedKernel;
 import owlet.runtime.kernels.Quant8;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
+import owlet.runtime.model.Operator;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
 
@@ -26,8 +27,12 @@ import owlet.runtime.model.TensorType;
  * a uint8 tensor), whatever the arena stores internally.
  */
 public final class Interpreter implements AutoCloseable {
-    /** Operators with fewer mult-adds run on the calling thread alone: splitting costs more than it saves. */
+    /**
+     * Operators with fewer mult-adds and fewer output elements than these run on the calling thread alone:
+     * splitting them costs more than it saves. (Elementwise ops such as ADD have no mult-adds.)
+     */
     static final long MIN_SPLIT_MULT_ADDS = 200_000;
+    static final long MIN_SPLIT_ELEMENTS = 16_384;
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final Model model;
@@ -59,12 +64,15 @@ public final class Interpreter implements AutoCloseable {
         this.model = model;
         this.plan = plan;
         this.kernels = plan.prepareKernels(threads, options.vectorKernels());
-        this.arena = new byte[plan.arenaSize()];
+        this.arena = new byte[plan.arenaSize() + ExecutionPlan.ARENA_TAIL_BYTES];
         this.split = new boolean[kernels.length];
         boolean any = false;
         for (int i = 0; i < kernels.length; i++) {
+            Operator op = model.operators().get(i);
+            long elements = op.outputs().length > 0 && op.outputs()[0] >= 0
+                    ? model.tensor(op.outputs()[0]).elementCount() : 0;
             split[i] = threads > 1 && kernels[i] instanceof PartitionedKernel
-                    && OpCost.of(model, model.operators().get(i)).multAdds() >= MIN_SPLIT_MULT_ADDS;
+                    && (OpCost.of(model, op).multAdds() >= MIN_SPLIT_MULT_ADDS || elements >= MIN_SPLIT_ELEMENTS);
             any |= split[i];
         }
         this.pool = any ? new WorkerPool(threads) : null;
@@ -147,11 +155,15 @@ public final class Interpreter implements AutoCloseable {
     /** Runs every operator once. */
     public void run() {
         for (int i = 0; i < kernels.length; i++) {
-            if (split[i]) {
-                pool.run((PartitionedKernel) kernels[i], arena);
-            } else {
-                kernels[i].eval(arena);
-            }
+            step(i);
+        }
+    }
+
+    private void step(int i) {
+        if (split[i]) {
+            pool.run((PartitionedKernel) kernels[i], arena);
+        } else {
+            kernels[i].eval(arena);
         }
     }
 
@@ -164,11 +176,12 @@ public final class Interpreter implements AutoCloseable {
     /**
      * Runs every operator once, calling {@code observer} after each: calibration and per-layer error
      * reports read each operator's outputs with {@link #tensorAsFloat} before the arena reuses their
-     * bytes. {@link #run()} stays a plain loop, so the hook costs ordinary inference nothing.
+     * bytes; {@code owlet bench --profile} times the steps. Operators run split across the pool as in
+     * {@link #run()}, which stays a plain loop, so the hook costs ordinary inference nothing.
      */
     public void run(StepObserver observer) {
         for (int i = 0; i < kernels.length; i++) {
-            kernels[i].eval(arena);
+            step(i);
             observer.afterOperator(i);
         }
     }

@@ -9,21 +9,29 @@ import owlet.runtime.kernels.PartitionedKernel;
  * time together with the calling thread: the caller runs part 0, worker {@code i} part {@code i}.
  *
  * <p>Dispatch allocates nothing. The caller publishes the kernel and arena, then bumps a volatile
- * generation counter; workers wait for the counter to move, spinning briefly (the next op usually
- * follows within microseconds) and then parking. Each worker counts down {@link #pending} when its part is
+ * generation counter; workers wait for the counter to move, spinning for up to {@link #SPIN_NANOS} (the
+ * next op of an inference follows within microseconds, and waking a parked thread costs tens of
+ * microseconds, more in a virtual machine) and then parking, so a pool costs no CPU between inferences. Each worker counts down {@link #pending} when its part is
  * done; the caller waits for zero the same way. The volatile writes and reads order the arena: everything
  * the caller wrote before the bump is visible to the workers, everything a worker wrote before its count
  * down is visible to the caller after it sees zero.
  *
  * <p>Parking uses a Dekker handshake: a worker announces {@code parked} before re-checking the
  * generation, and the caller reads {@code parked} after the bump, so at least one of them sees the
- * other's write and no wake-up is lost; the caller skips the unpark system call for spinning workers.
+ * other's write and no wake-up is lost; the caller skips the unpark system call for spinning workers,
+ * and the last worker to finish likewise for a spinning caller.
  *
  * <p>Threads are daemons named {@code owlet-worker-N}; {@link #close()} stops them.
  */
 final class WorkerPool implements AutoCloseable {
-    /** onSpinWait rounds before a waiting thread parks: tens of microseconds, about one small op. */
-    private static final int SPINS = 1 << 11;
+    /**
+     * How long a waiting thread spins before it parks: longer than the longest operator that runs on the
+     * caller alone, so workers stay awake through an inference. 2048 spins (about 40 µs here) let them
+     * park between ops and left V2 1.0/224 at 1.03x on two threads.
+     */
+    static final long SPIN_NANOS = 1_000_000;
+    /** Spins between two clock reads. */
+    private static final int SPINS_PER_CHECK = 64;
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final Worker[] workers;
@@ -32,6 +40,8 @@ final class WorkerPool implements AutoCloseable {
     private volatile long generation;
     private volatile boolean closed;
     private volatile Thread caller;
+    /** Whether the caller is (about to be) parked waiting for the parts: the same handshake as {@code parked}. */
+    private volatile boolean callerParked;
     private volatile Throwable failure;
     // Written by the caller before the generation bump, read by the workers after it.
     private PartitionedKernel task;
@@ -87,13 +97,19 @@ final class WorkerPool implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             own = e;
         }
+        long spinStart = System.nanoTime();
         int spins = 0;
+        boolean spinning = true;
         while (pending.get() != 0) {
-            if (spins < SPINS) {
-                spins++;
+            if (spinning) {
                 Thread.onSpinWait();
+                spinning = stillSpinning(++spins, spinStart);
             } else {
-                LockSupport.park(this);
+                callerParked = true;
+                if (pending.get() != 0) {
+                    LockSupport.park(this);
+                }
+                callerParked = false;
             }
         }
         Throwable f = failure;
@@ -107,6 +123,11 @@ final class WorkerPool implements AutoCloseable {
             }
             throw new IllegalStateException("a worker thread failed", f);
         }
+    }
+
+    /** Whether a thread that started spinning at {@code start} and has spun {@code spins} times goes on. */
+    private static boolean stillSpinning(int spins, long start) {
+        return spins % SPINS_PER_CHECK != 0 || System.nanoTime() - start < SPIN_NANOS;
     }
 
     @Override
@@ -133,14 +154,16 @@ final class WorkerPool implements AutoCloseable {
             long seen = 0;
             while (true) {
                 int spins = 0;
+                long spinStart = System.nanoTime();
+                boolean spinning = true;
                 long g;
                 while ((g = p.generation) == seen) {
                     if (p.closed) {
                         return;
                     }
-                    if (spins < SPINS) {
-                        spins++;
+                    if (spinning) {
                         Thread.onSpinWait();
+                        spinning = stillSpinning(++spins, spinStart);
                     } else {
                         parked = true;
                         if (p.generation == seen && !p.closed) {
@@ -155,7 +178,7 @@ final class WorkerPool implements AutoCloseable {
                 } catch (Throwable t) {
                     p.failure = t;
                 }
-                if (p.pending.decrementAndGet() == 0) {
+                if (p.pending.decrementAndGet() == 0 && p.callerParked) {
                     LockSupport.unpark(p.caller);
                 }
             }

@@ -18,6 +18,12 @@ import owlet.runtime.model.Tensor;
 public final class ExecutionPlan {
     /** Refuse arenas above this size: no MobileNet needs more than a few MB. */
     public static final long MAX_ARENA_BYTES = 1L << 30;
+    /**
+     * Bytes an arena has past {@link #arenaSize()}: a vector kernel may read (never write) up to one vector
+     * past the last byte of its input, into lanes it then discards, instead of finishing in a scalar loop.
+     * 64 bytes cover the widest vector (512 bits).
+     */
+    public static final int ARENA_TAIL_BYTES = 64;
 
     private final Model model;
     private final int[] offsets;

@@ -1,5 +1,6 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.vector.VectorKernels;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Tensor;
@@ -26,6 +27,9 @@ import owlet.runtime.quant.QuantizedMultiplier;
  * also has NEON block code, with other rounding, that an x86 build can compile through its NEON_2_SSE header;
  * the golden outputs show it is not in use: MEAN only matches them with the scalar rounding.)
  *
+ * <p>Two activations of one shape run vectorised (owlet.runtime.kernels.vector.AddVector) with identical
+ * output bytes, split across threads.
+ *
  * <p>Float32: {@code std::min(std::max(a + b, lo), hi)} with TFLite's activation bounds ({@code ±FLT_MAX}
  * for NONE, so an overflow to infinity is clamped).
  */
@@ -36,6 +40,11 @@ public final class Add {
     private static final int LEFT_SHIFT = 20;
 
     public static Kernel prepare(OpContext ctx) throws InvalidModelException {
+        return prepare(ctx, ctx.vector());
+    }
+
+    /** Prepares the op; {@code vector} allows the Vector API kernel (tests pass false for the reference). */
+    static Kernel prepare(OpContext ctx, boolean vector) throws InvalidModelException {
         ctx.requireArity(2, 2, 1);
         OperatorOptions.Elementwise o = ctx.options(OperatorOptions.Elementwise.class);
         Tensor in1 = ctx.input(0);
@@ -67,6 +76,13 @@ public final class Add {
         QuantizedMultiplier mo = smallerThanOne(ctx, twiceMax / scaledOut, "output multiplier");
         int[] act = Quant8.activationRange(ctx, o.activation(), out);
         int shift = Quant8.shift(out);
+        if (vector && plan.elementwise() && aOff.constant() == null && bOff.constant() == null) {
+            return VectorKernels.add(plan.size(), aOff.offset(), bOff.offset(), outOff,
+                    -Quant8.storedZeroPoint(a), ma.multiplier(), ma.shift(),
+                    -Quant8.storedZeroPoint(b), mb.multiplier(), mb.shift(),
+                    mo.multiplier(), mo.shift(), out.quantization().zeroPoint(), act[0] + shift, act[1] + shift, shift,
+                    ctx.parts());
+        }
         return new QuantizedKernel(plan, aOff, bOff, outOff,
                 -Quant8.storedZeroPoint(a), ma.multiplier(), ma.shift(),
                 -Quant8.storedZeroPoint(b), mb.multiplier(), mb.shift(),

@@ -32,21 +32,30 @@ class ZeroAllocationTest {
             long[] before = new long[ids.length];
             long[] after = new long[ids.length];
             // Warm up until the JIT has compiled the kernels: interpreted Vector API code allocates its
-            // vectors, C2-compiled code keeps them in registers. 20 quiet runs in a row, at most 1000.
+            // vectors, C2-compiled code keeps them in registers. 50 quiet runs in a row, at most 2000.
             int quiet = 0;
-            for (int i = 0; i < 1000 && quiet < 20; i++) {
+            for (int i = 0; i < 2000 && quiet < 50; i++) {
                 long b = bean.getThreadAllocatedBytes(ids[0]);
                 interpreter.run();
                 quiet = bean.getThreadAllocatedBytes(ids[0]) == b ? quiet + 1 : 0;
             }
-            for (int t = 0; t < ids.length; t++) {
-                before[t] = bean.getThreadAllocatedBytes(ids[t]);
-            }
-            for (int i = 0; i < 100; i++) {
-                interpreter.run();
-            }
-            for (int t = 0; t < ids.length; t++) {
-                after[t] = bean.getThreadAllocatedBytes(ids[t]);
+            // A late recompilation can still allocate once (a few hundred bytes, seen on CI-like load); an
+            // allocation per inference shows in every batch, so a second batch of 100 decides.
+            for (int batch = 0; batch < 2; batch++) {
+                for (int t = 0; t < ids.length; t++) {
+                    before[t] = bean.getThreadAllocatedBytes(ids[t]);
+                }
+                for (int i = 0; i < 100; i++) {
+                    interpreter.run();
+                }
+                boolean clean = true;
+                for (int t = 0; t < ids.length; t++) {
+                    after[t] = bean.getThreadAllocatedBytes(ids[t]);
+                    clean &= after[t] == before[t];
+                }
+                if (clean) {
+                    break;
+                }
             }
             for (int t = 0; t < ids.length; t++) {
                 assertEquals(0, after[t] - before[t], name + ": bytes allocated by 100 inferences on "

@@ -2,6 +2,7 @@ package owlet.runtime.kernels;
 
 import java.util.ArrayList;
 import java.util.List;
+import owlet.runtime.graph.ExecutionPlan;
 import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Operator;
@@ -76,8 +77,8 @@ public final class OpHarness {
         Operator operator = new Operator(0, op.code(), op, op.name(), 1, inputs, outputs, options);
         int[] off = offsets.stream().mapToInt(Integer::intValue).toArray();
         Kernel k = Ops.prepare(new OpContext(tensors, operator, off));
-        if (arena == null || arena.length < arenaSize) {
-            arena = new byte[arenaSize];
+        if (arena == null || arena.length < arenaSize + ExecutionPlan.ARENA_TAIL_BYTES) {
+            arena = new byte[arenaSize + ExecutionPlan.ARENA_TAIL_BYTES];
         }
         return k;
     }
@@ -89,8 +90,8 @@ public final class OpHarness {
     public OpContext context(BuiltinOp op, OperatorOptions options, int[] inputs, int[] outputs, int parts) {
         Operator operator = new Operator(0, op.code(), op, op.name(), 1, inputs, outputs, options);
         int[] off = offsets.stream().mapToInt(Integer::intValue).toArray();
-        if (arena == null || arena.length < arenaSize) {
-            arena = new byte[arenaSize];
+        if (arena == null || arena.length < arenaSize + ExecutionPlan.ARENA_TAIL_BYTES) {
+            arena = new byte[arenaSize + ExecutionPlan.ARENA_TAIL_BYTES];
         }
         return new OpContext(tensors, operator, off, parts, true);
     }
@@ -139,6 +140,31 @@ public final class OpHarness {
 
     public void run(Kernel k) {
         k.eval(arena);
+    }
+
+    /** Fills the whole arena, gaps between tensors and the tail included, with random bytes. */
+    public void scribble(java.util.Random r) {
+        r.nextBytes(arena);
+    }
+
+    /** A copy of the whole arena, for checking what a kernel wrote. */
+    public byte[] arenaCopy() {
+        return arena.clone();
+    }
+
+    /**
+     * Index of the first arena byte outside tensor {@code index} that differs from {@code before}, or -1:
+     * a kernel must write its output tensor and nothing else.
+     */
+    public int firstWriteOutside(byte[] before, int index) {
+        int from = offsets.get(index);
+        int to = from + tensors.get(index).byteSize();
+        for (int i = 0; i < arena.length; i++) {
+            if ((i < from || i >= to) && arena[i] != before[i]) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** A constant 8-bit tensor from values in the original representation (uint8 as 0..255). */

@@ -1,6 +1,7 @@
 package owlet.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -160,20 +161,45 @@ class OptimizedKernelsTest {
         compare(harness, DepthwiseConv2D.prepare(ctx, false), DepthwiseConv2D.prepare(ctx, true), in, out, q, r, what);
     }
 
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void addMatchesReference(int seed) throws InvalidModelException {
+        Random r = new Random(4000 + seed);
+        Quant q = Quant.random(r);
+        int h = 1 + r.nextInt(9);
+        int w = 1 + r.nextInt(9);
+        int c = 1 + r.nextInt(seed % 10 == 0 ? 200 : 40);
+        OpHarness harness = new OpHarness();
+        int a = harness.tensor(q.type(), OpHarness.quant(0.01f + r.nextFloat() * 0.2f, q.zeroPoint(r)), 1, h, w, c);
+        int b = harness.tensor(q.type(), OpHarness.quant(0.01f + r.nextFloat() * 0.2f, q.zeroPoint(r)), 1, h, w, c);
+        int out = harness.tensor(q.type(), OpHarness.quant(0.02f + r.nextFloat() * 0.3f, q.zeroPoint(r)), 1, h, w, c);
+        OpContext ctx = harness.context(BuiltinOp.ADD, new OperatorOptions.Elementwise(q.activation()),
+                new int[] {a, b}, new int[] {out}, 3);
+        String what = "seed " + seed + ": " + q + " 1x" + h + "x" + w + "x" + c;
+        // compare() fills input b (with the rest of the arena) with random bytes, input a with values.
+        compare(harness, Add.prepare(ctx, false), Add.prepare(ctx, true), a, out, q, r, what);
+    }
+
     private static void compare(OpHarness harness, Kernel reference, Kernel optimized, int in, int out, Quant q,
                                 Random r, String what) {
         assertNotEquals(reference.getClass(), optimized.getClass(), what + ": no optimized kernel was chosen");
+        // Random bytes between the tensors and in the arena's tail: a vector kernel may read past its input
+        // into lanes it discards; those bytes must not reach the output, and nothing outside it is written.
+        harness.scribble(r);
         harness.set8(in, q.values(r, harness.get(in).elementCount()));
         harness.run(reference);
         int[] expected = harness.get8Ints(out);
         harness.set8(out, new int[expected.length]);
+        byte[] before = harness.arenaCopy();
         harness.run(optimized);
         assertArrayEquals(expected, harness.get8Ints(out), what + ", one part");
+        assertEquals(-1, harness.firstWriteOutside(before, out), what + ": wrote outside its output");
         harness.set8(out, new int[expected.length]);
         PartitionedKernel split = (PartitionedKernel) optimized;
         for (int part = 2; part >= 0; part--) {
             harness.run(split, part, 3);
         }
         assertArrayEquals(expected, harness.get8Ints(out), what + ", three parts");
+        assertEquals(-1, harness.firstWriteOutside(before, out), what + ": wrote outside its output (three parts)");
     }
 }

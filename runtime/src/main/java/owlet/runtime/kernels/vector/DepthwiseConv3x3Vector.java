@@ -13,31 +13,35 @@ import owlet.runtime.kernels.PartitionedKernel;
  * 3×3 DEPTHWISE_CONV_2D with depth multiplier 1 and any stride, vectorised across channels: each tap
  * loads {@code L} input bytes, widens them to int and multiplies them by {@code L} packed weights.
  *
- * <p>Padding is handled outside the inner loop: output pixels whose nine taps all fall inside the input
- * (the interior) take the vector path, where the constant term {@code inOffset · Σ_taps w[c]} is folded
- * into the bias at load time. Border pixels run the same vector loop with the taps outside the input
- * reading the input zero point, whose product with the folded offset is zero, as the reference skips
- * them; their last channels (fewer than a vector) take a scalar loop over the inside taps with the
- * unfolded bias. The output stage runs in vector lanes ({@link VectorRequant}).
+ * <p>With stride 1 the output pixels of a row whose nine taps all fall inside the input (the interior of
+ * the row) read inputs that follow each other in memory exactly as their outputs do, so the kernel treats
+ * that stretch of the row as one flat run of pixel × channel values and walks it a vector at a time,
+ * crossing from one pixel to the next inside a vector: no vector lane idles when the channel count is not
+ * a multiple of {@code L} (8 channels with 16 lanes, or 12 with 8). The weights and the output stage's
+ * parameters are stored periodically (channel {@code c} also at {@code c + C}) so that a vector may start at
+ * any channel. Other pixels (borders, stride 2) go one pixel at a time, {@code ⌈C / L⌉} vectors each.
+ *
+ * <p>Padding is handled outside the inner loop of the interior: there, the constant term
+ * {@code inOffset · Σ_taps w[c]} is folded into the bias at load time. Border pixels run the same
+ * arithmetic with the taps outside the input reading the input zero point, whose product with the folded
+ * offset is zero, as the reference skips them. A last, partial vector reads up to a vector past the
+ * pixel's bytes (the arena has {@link owlet.runtime.graph.ExecutionPlan#ARENA_TAIL_BYTES} for the last
+ * tensor) and stores only its own channels. The output stage runs in vector lanes ({@link VectorRequant}).
  */
 final class DepthwiseConv3x3Vector implements PartitionedKernel {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int L = I.length();
     /** Byte species whose first L lanes widen to one int vector (64 bits at least). */
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
-    private static final int BL = B.length();
 
     private final Conv2D.Window w;
     private final int channels;
-    /** Channels rounded up to whole vectors: the row length of {@link #packed}. */
-    private final int stride;
-    /** [tap][channel]: weight - filterZp, 0 past the channel count. */
+    /** Row length of {@link #packed}: channels + L. */
+    private final int period;
+    /** [tap][i]: weight - filterZp of channel i mod C. */
     private final int[] packed;
     private final int inputOffset;
-    private final ChannelRequant border;
-    private final ChannelRequant interior;
-    private final VectorRequant interiorVector;
-    private final boolean tiesUp;
+    private final VectorRequant rq;
     private final int oyLo;
     private final int oyHi;
     private final int oxLo;
@@ -52,26 +56,25 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
                            int parts) {
         this.w = w;
         this.channels = w.outC();
-        this.stride = (channels + L - 1) / L * L;
-        this.packed = new int[9 * stride];
+        this.period = channels + L;
+        this.packed = new int[9 * period];
         int[] fold = new int[channels];
         for (int tap = 0; tap < 9; tap++) {
+            for (int i = 0; i < period; i++) {
+                packed[tap * period + i] = filter[tap * channels + i % channels];
+            }
             for (int c = 0; c < channels; c++) {
-                packed[tap * stride + c] = filter[tap * channels + c];
                 fold[c] += inputOffset * filter[tap * channels + c];
             }
         }
         this.inputOffset = inputOffset;
-        this.border = rq;
-        this.interior = rq.withBiasAdded(fold);
-        this.interiorVector = new VectorRequant(interior, tiesUp);
-        this.tiesUp = tiesUp;
+        this.rq = new VectorRequant(rq.withBiasAdded(fold), tiesUp);
         // Interior: 0 <= o*s - pad and o*s - pad + 2 <= in - 1.
         this.oyLo = firstInside(w.padTop(), w.strideH());
         this.oyHi = lastInside(w.inH(), w.padTop(), w.strideH(), w.outH());
         this.oxLo = firstInside(w.padLeft(), w.strideW());
         this.oxHi = lastInside(w.inW(), w.padLeft(), w.strideW(), w.outW());
-        this.scratch = new int[parts][L];
+        this.scratch = PartitionedKernel.scratchInts(parts, L);
     }
 
     private static int firstInside(int pad, int s) {
@@ -92,20 +95,62 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
         int r0 = PartitionedKernel.begin(rows, part, parts);
         int r1 = PartitionedKernel.begin(rows, part + 1, parts);
         int[] acc = scratch[part];
+        boolean flatInterior = g.strideW() == 1 && oxLo <= oxHi;
         for (int r = r0; r < r1; r++) {
             int b = r / g.outH();
             int oy = r - b * g.outH();
-            boolean rowInside = oy >= oyLo && oy <= oyHi;
-            for (int ox = 0; ox < g.outW(); ox++) {
-                if (rowInside && ox >= oxLo && ox <= oxHi) {
-                    interiorPixel(arena, b, oy, ox, acc);
-                } else {
+            if (oy < oyLo || oy > oyHi) {
+                for (int ox = 0; ox < g.outW(); ox++) {
                     borderPixel(arena, b, oy, ox, acc);
+                }
+            } else if (flatInterior) {
+                for (int ox = 0; ox < oxLo; ox++) {
+                    borderPixel(arena, b, oy, ox, acc);
+                }
+                interiorRun(arena, b, oy, acc);
+                for (int ox = oxHi + 1; ox < g.outW(); ox++) {
+                    borderPixel(arena, b, oy, ox, acc);
+                }
+            } else {
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    if (ox >= oxLo && ox <= oxHi) {
+                        interiorPixel(arena, b, oy, ox, acc);
+                    } else {
+                        borderPixel(arena, b, oy, ox, acc);
+                    }
                 }
             }
         }
     }
 
+    /** Stride 1: output pixels oxLo..oxHi of row oy as one flat run of (pixel, channel) values. */
+    private void interiorRun(byte[] arena, int b, int oy, int[] acc) {
+        Conv2D.Window g = w;
+        int c = channels;
+        int inRow = g.inW() * c;
+        int ip = g.inOffset() + b * g.inH() * inRow + (oy * g.strideH() - g.padTop()) * inRow + (oxLo - g.padLeft()) * c;
+        int out = g.outOffset() + ((b * g.outH() + oy) * g.outW() + oxLo) * c;
+        int n = (oxHi - oxLo + 1) * c;
+        int ch = 0;
+        for (int j = 0; j < n; j += L) {
+            IntVector sum = IntVector.zero(I);
+            for (int ky = 0; ky < 3; ky++) {
+                for (int kx = 0; kx < 3; kx++) {
+                    IntVector x = (IntVector) ByteVector.fromArray(B, arena, ip + j + ky * inRow + kx * c)
+                            .convertShape(VectorOperators.B2I, I, 0);
+                    sum = sum.add(x.mul(IntVector.fromArray(I, packed, (ky * 3 + kx) * period + ch)));
+                }
+            }
+            sum.intoArray(acc, 0);
+            rq.store(acc, 0, ch, arena, out + j, Math.min(L, n - j));
+            ch += L;
+            if (ch >= c) {
+                ch %= c;
+            }
+        }
+    }
+
+    /** A pixel whose nine taps are inside the input, when the row cannot be taken as one run (stride 2). */
     private void interiorPixel(byte[] arena, int b, int oy, int ox, int[] acc) {
         Conv2D.Window g = w;
         int c = channels;
@@ -113,27 +158,17 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
         int ip = g.inOffset() + b * g.inH() * inRow + (oy * g.strideH() - g.padTop()) * inRow
                 + (ox * g.strideW() - g.padLeft()) * c;
         int out = g.outOffset() + ((b * g.outH() + oy) * g.outW() + ox) * c;
-        int ch = 0;
-        for (; ch + BL <= c; ch += L) {
+        for (int ch = 0; ch < c; ch += L) {
             IntVector sum = IntVector.zero(I);
             for (int ky = 0; ky < 3; ky++) {
                 for (int kx = 0; kx < 3; kx++) {
                     IntVector x = (IntVector) ByteVector.fromArray(B, arena, ip + ky * inRow + kx * c + ch)
                             .convertShape(VectorOperators.B2I, I, 0);
-                    sum = sum.add(x.mul(IntVector.fromArray(I, packed, (ky * 3 + kx) * stride + ch)));
+                    sum = sum.add(x.mul(IntVector.fromArray(I, packed, (ky * 3 + kx) * period + ch)));
                 }
             }
             sum.intoArray(acc, 0);
-            interiorVector.store(acc, 0, ch, arena, out + ch, L);
-        }
-        for (; ch < c; ch++) {
-            int sum = 0;
-            for (int ky = 0; ky < 3; ky++) {
-                for (int kx = 0; kx < 3; kx++) {
-                    sum += arena[ip + ky * inRow + kx * c + ch] * packed[(ky * 3 + kx) * stride + ch];
-                }
-            }
-            arena[out + ch] = interior.requantize(sum, ch, tiesUp);
+            rq.store(acc, 0, ch, arena, out + ch, Math.min(L, c - ch));
         }
     }
 
@@ -153,8 +188,7 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
         // Taps outside the input read the zero point: (zp + inputOffset) * w = 0, as the reference skips them,
         // so the folded interior bias applies.
         IntVector pad = IntVector.broadcast(I, -inputOffset);
-        int ch = 0;
-        for (; ch + BL <= c; ch += L) {
+        for (int ch = 0; ch < c; ch += L) {
             IntVector sum = IntVector.zero(I);
             for (int ky = 0; ky < 3; ky++) {
                 for (int kx = 0; kx < 3; kx++) {
@@ -163,21 +197,11 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
                         int ip = inBase + (iy0 + ky) * inRow + (ix0 + kx) * c + ch;
                         x = (IntVector) ByteVector.fromArray(B, arena, ip).convertShape(VectorOperators.B2I, I, 0);
                     }
-                    sum = sum.add(x.mul(IntVector.fromArray(I, packed, (ky * 3 + kx) * stride + ch)));
+                    sum = sum.add(x.mul(IntVector.fromArray(I, packed, (ky * 3 + kx) * period + ch)));
                 }
             }
             sum.intoArray(acc, 0);
-            interiorVector.store(acc, 0, ch, arena, out + ch, L);
-        }
-        for (; ch < c; ch++) {
-            int sum = 0;
-            for (int ky = ky0; ky < ky1; ky++) {
-                for (int kx = kx0; kx < kx1; kx++) {
-                    int ip = inBase + (iy0 + ky) * inRow + (ix0 + kx) * c + ch;
-                    sum += (arena[ip] + inputOffset) * packed[(ky * 3 + kx) * stride + ch];
-                }
-            }
-            arena[out + ch] = border.requantize(sum, ch, tiesUp);
+            rq.store(acc, 0, ch, arena, out + ch, Math.min(L, c - ch));
         }
     }
 }
