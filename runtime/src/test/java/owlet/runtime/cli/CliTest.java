@@ -141,4 +141,19 @@ class CliTest {
         assertTrue(r.out().strip().matches("\\{\"model\":\"mobilenet_v1_0.25_128_quant.tflite\",\"threads\":1,\"runs\":3,"
                 + "\"median_ms\":[0-9.]+,\"p90_ms\":[0-9.]+,\"gmacs\":[0-9.]+}"), r.out());
     }
+
+    @Test
+    void benchProfileTimesEveryOperator() {
+        String model = Shared.model("mobilenet_v1_0.25_128_quant").toString();
+        Result r = owlet("bench", "--model", model, "--runs", "3", "--warmup", "1", "--profile", "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        List<String> ops = r.out().lines().filter(l -> l.matches("\\s*\\d+\\s+[A-Z_0-9]+\\s+\\[.*")).toList();
+        assertEquals(31, ops.size(), r.out());
+        assertTrue(ops.get(0).matches("\\s*0\\s+CONV_2D\\s+\\[1,64,64,8\\]\\s+[0-9.]+\\s+[0-9.]+%\\s+884,736\\s+[0-9.]+"),
+                ops.get(0));
+        assertTrue(ops.get(30).matches("\\s*30\\s+SOFTMAX\\s+\\[1,1001\\].*"), ops.get(30));
+        Result j = owlet("bench", "--model", model, "--runs", "3", "--warmup", "1", "--profile", "--json");
+        assertEquals(0, j.code(), j.err());
+        assertEquals(31, j.out().split("\"median_us\":").length - 1, j.out());
+    }
 }
