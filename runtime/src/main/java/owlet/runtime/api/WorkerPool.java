@@ -11,8 +11,8 @@ import owlet.runtime.kernels.PartitionedKernel;
  * <p>Dispatch allocates nothing. The caller publishes the kernel and arena, then bumps a volatile
  * generation counter; workers wait for the counter to move, spinning for up to {@link #SPIN_NANOS} (the
  * next op of an inference follows within microseconds, and waking a parked thread costs tens of
- * microseconds, more in a virtual machine) and then parking, so a pool costs no CPU between inferences. Each worker counts down {@link #pending} when its part is
- * done; the caller waits for zero the same way. The volatile writes and reads order the arena: everything
+ * microseconds, more in a virtual machine) and then parking, so a pool costs no CPU between inferences.
+ * Each worker counts down {@link #pending} when its part is done; the caller waits for zero the same way. The volatile writes and reads order the arena: everything
  * the caller wrote before the bump is visible to the workers, everything a worker wrote before its count
  * down is visible to the caller after it sees zero.
  *

@@ -27,7 +27,8 @@ public interface PartitionedKernel extends Kernel {
     /**
      * Per-part scratch of {@code length} ints, [part][i]. Each array is followed by {@link #SCRATCH_GAP_BYTES}
      * unused bytes: arrays allocated together lie side by side, and two threads writing into one cache line
-     * (false sharing) made a split depthwise convolution slower on two threads than on one.
+     * (false sharing) would slow each other. A precaution: spacing them made no measurable difference on
+     * the machine where it was tried.
      */
     static int[][] scratchInts(int parts, int length) {
         int[][] s = new int[parts][];

@@ -38,6 +38,8 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
     private final int channels;
     /** Row length of {@link #packed}: channels + L. */
     private final int period;
+    /** L mod C: how far the channel of a flat run's next vector moves, modulo C. */
+    private final int channelStep;
     /** [tap][i]: weight - filterZp of channel i mod C. */
     private final int[] packed;
     private final int inputOffset;
@@ -57,6 +59,7 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
         this.w = w;
         this.channels = w.outC();
         this.period = channels + L;
+        this.channelStep = L % channels;
         this.packed = new int[9 * period];
         int[] fold = new int[channels];
         for (int tap = 0; tap < 9; tap++) {
@@ -143,9 +146,9 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
             }
             sum.intoArray(acc, 0);
             rq.store(acc, 0, ch, arena, out + j, Math.min(L, n - j));
-            ch += L;
+            ch += channelStep;
             if (ch >= c) {
-                ch %= c;
+                ch -= c;
             }
         }
     }
