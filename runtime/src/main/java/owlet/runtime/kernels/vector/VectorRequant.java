@@ -1,5 +1,8 @@
 package owlet.runtime.kernels.vector;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -26,6 +29,10 @@ final class VectorRequant {
     /** Bytes of one int vector after narrowing, when a byte species of L lanes exists (L >= 8). */
     private static final VectorSpecies<Byte> B = L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8))
             : null;
+
+    /** 8 bytes of a byte[] as one long, in the order the Vector API lays lanes out in memory. */
+    private static final VarHandle EIGHT_BYTES = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.nativeOrder());
 
     private final int channels;
     // Per channel, padded to whole vectors.
@@ -139,7 +146,13 @@ final class VectorRequant {
             v.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, at);
         } else {
             v.intoArray(acc, from);
-            for (int l = 0; l < count; l++) {
+            int l = 0;
+            if (count >= 8 && B != null) {
+                // The first 8 bytes in one store: 8 channels of 16 lanes (24-channel layers, say).
+                EIGHT_BYTES.set(out, at, v.convertShape(VectorOperators.I2B, B, 0).reinterpretAsLongs().lane(0));
+                l = 8;
+            }
+            for (; l < count; l++) {
                 out[at + l] = (byte) acc[from + l];
             }
         }
