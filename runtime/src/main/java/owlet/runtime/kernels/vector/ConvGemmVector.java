@@ -1,6 +1,8 @@
 package owlet.runtime.kernels.vector;
 
-import jdk.incubator.vector.ByteVector;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 import owlet.runtime.kernels.ChannelRequant;
@@ -30,8 +32,14 @@ final class ConvGemmVector implements PartitionedKernel {
     private static final int L = I.length();
     /** Pixels of a 1×1 convolution done together, all blocks, before the next: a multiple of 4. */
     private static final int CHUNK = 64;
-    /** Bytes of a window row copied at once by {@link #gather}. */
-    private static final VectorSpecies<Byte> ROW = ByteVector.SPECIES_128;
+    /**
+     * Bytes of a window row copied at once by {@link #gather}, as a long: a ByteVector here, of another
+     * size than the output stage's, made the JIT box vectors (its type profile of ByteVector.intoArray
+     * then saw two vector classes).
+     */
+    private static final int ROW = 8;
+    private static final VarHandle EIGHT_BYTES = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.nativeOrder());
 
     private final Conv2D.Window w;
     /** Whether the patches are the input rows themselves (1×1, stride 1). */
@@ -48,7 +56,7 @@ final class ConvGemmVector implements PartitionedKernel {
     /** [block][k][lane]: weight - filterZp of output channel block*L + lane, 0 past outC. */
     private final int[] packed;
     private final VectorRequant rq;
-    /** Per part: the accumulators of one tile, [pixel][block][lane], handed to the output stage. */
+    /** Per part: the accumulators of one tile, [block][pixel][lane], handed to the output stage. */
     private final int[][] scratch;
     /** Per part: 4 gathered patches (null when direct). */
     private final byte[][] patches;
@@ -86,7 +94,7 @@ final class ConvGemmVector implements PartitionedKernel {
         }
         this.rq = new VectorRequant(rq.withBiasAdded(fold), tiesUp);
         this.scratch = PartitionedKernel.scratchInts(parts, 4 * 2 * L);
-        this.patches = direct ? null : PartitionedKernel.scratchBytes(parts, 4 * depth + ROW.length());
+        this.patches = direct ? null : PartitionedKernel.scratchBytes(parts, 4 * depth + ROW);
     }
 
     /**
@@ -206,8 +214,8 @@ final class ConvGemmVector implements PartitionedKernel {
                 java.util.Arrays.fill(dst, d, d + rowBytes, padValue);
             } else if (rowsInside) {
                 int s = inBase + iy * inRow + ix0 * inC;
-                for (int i = 0; i < rowBytes; i += ROW.length()) {
-                    ByteVector.fromArray(ROW, arena, s + i).intoArray(dst, d + i);
+                for (int i = 0; i < rowBytes; i += ROW) {
+                    EIGHT_BYTES.set(dst, d + i, (long) EIGHT_BYTES.get(arena, s + i));
                 }
             } else {
                 int e = d;
@@ -259,17 +267,15 @@ final class ConvGemmVector implements PartitionedKernel {
         int c1 = c0 + L;
         int n1 = Math.min(L, outC - c1);
         a00.intoArray(acc, 0);
-        a01.intoArray(acc, L);
-        a10.intoArray(acc, 2 * L);
-        a11.intoArray(acc, 3 * L);
-        a20.intoArray(acc, 4 * L);
-        a21.intoArray(acc, 5 * L);
-        a30.intoArray(acc, 6 * L);
+        a10.intoArray(acc, L);
+        a20.intoArray(acc, 2 * L);
+        a30.intoArray(acc, 3 * L);
+        a01.intoArray(acc, 4 * L);
+        a11.intoArray(acc, 5 * L);
+        a21.intoArray(acc, 6 * L);
         a31.intoArray(acc, 7 * L);
-        for (int q = 0; q < 4; q++) {
-            rq.store(acc, 2 * q * L, c0, arena, out + q * outC + c0, L);
-            rq.store(acc, (2 * q + 1) * L, c1, arena, out + q * outC + c1, n1);
-        }
+        rq.store(acc, 0, 4, c0, arena, out + c0, outC, L);
+        rq.store(acc, 4 * L, 4, c1, arena, out + c1, outC, n1);
     }
 
     private void tile4x1(byte[] src, int i0, int b, byte[] arena, int out, int[] acc) {
@@ -291,9 +297,7 @@ final class ConvGemmVector implements PartitionedKernel {
         a1.intoArray(acc, L);
         a2.intoArray(acc, 2 * L);
         a3.intoArray(acc, 3 * L);
-        for (int q = 0; q < 4; q++) {
-            rq.store(acc, q * L, c0, arena, out + q * outC + c0, n);
-        }
+        rq.store(acc, 0, 4, c0, arena, out + c0, outC, n);
     }
 
     private void tile1x1(byte[] src, int i0, int b, byte[] arena, int out, int[] acc) {

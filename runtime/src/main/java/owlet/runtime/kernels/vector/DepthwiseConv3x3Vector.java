@@ -212,9 +212,7 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
                 m1 = m2;
                 d1 = d2;
             }
-            for (int x = 0; x < n; x++) {
-                rq.store(acc, x * L, ch, arena, out0 + x * c + ch, L);
-            }
+            rq.store(acc, 0, n, ch, arena, out0 + ch, c, L);
         }
     }
 
