@@ -1,5 +1,8 @@
 package owlet.runtime.kernels.vector;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 import owlet.runtime.kernels.ChannelRequant;
@@ -29,6 +32,14 @@ final class ConvGemmVector implements PartitionedKernel {
     private static final int L = I.length();
     /** Pixels of a 1×1 convolution done together, all blocks, before the next: a multiple of 4. */
     private static final int CHUNK = 64;
+    /**
+     * Bytes of a window row copied at once by {@link #gather}, as a long: a ByteVector here, of another
+     * size than the output stage's, made the JIT box vectors (its type profile of ByteVector.intoArray
+     * then saw two vector classes).
+     */
+    private static final int ROW = 8;
+    private static final VarHandle EIGHT_BYTES = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.nativeOrder());
 
     private final Conv2D.Window w;
     /** Whether the patches are the input rows themselves (1×1, stride 1). */
@@ -45,7 +56,7 @@ final class ConvGemmVector implements PartitionedKernel {
     /** [block][k][lane]: weight - filterZp of output channel block*L + lane, 0 past outC. */
     private final int[] packed;
     private final VectorRequant rq;
-    /** Per part: the accumulators of one tile, [pixel][block][lane], handed to the output stage. */
+    /** Per part: the accumulators of one tile, [block][pixel][lane], handed to the output stage. */
     private final int[][] scratch;
     /** Per part: 4 gathered patches (null when direct). */
     private final byte[][] patches;
@@ -83,7 +94,7 @@ final class ConvGemmVector implements PartitionedKernel {
         }
         this.rq = new VectorRequant(rq.withBiasAdded(fold), tiesUp);
         this.scratch = PartitionedKernel.scratchInts(parts, 4 * 2 * L);
-        this.patches = direct ? null : PartitionedKernel.scratchBytes(parts, 4 * depth);
+        this.patches = direct ? null : PartitionedKernel.scratchBytes(parts, 4 * depth + ROW);
     }
 
     /**
@@ -143,35 +154,51 @@ final class ConvGemmVector implements PartitionedKernel {
 
     /** Pixels p0..p1, blocks b0..b1 of a convolution whose windows are gathered, 4 at a time. */
     private void pixelsGathered(byte[] arena, int p0, int p1, int b0, int b1, int[] acc, byte[] src) {
+        Conv2D.Window g = w;
+        int perImage = g.outH() * g.outW();
+        // Coordinates of pixel p, advanced one pixel at a time (no division per pixel).
+        int b = p0 / perImage;
+        int oy = (p0 - b * perImage) / g.outW();
+        int ox = p0 - b * perImage - oy * g.outW();
         int p = p0;
-        for (; p + 4 <= p1; p += 4) {
-            for (int q = 0; q < 4; q++) {
-                gather(arena, p + q, src, q * depth);
+        for (; p < p1; p++) {
+            int q = (p - p0) & 3;
+            gather(arena, b, oy, ox, src, q * depth);
+            if (++ox == g.outW()) {
+                ox = 0;
+                if (++oy == g.outH()) {
+                    oy = 0;
+                    b++;
+                }
             }
-            int out = outOffset + p * outC;
-            int b = b0;
-            for (; b + 2 <= b1; b += 2) {
-                tile4x2(src, 0, b, arena, out, acc);
-            }
-            if (b < b1) {
-                tile4x1(src, 0, b, arena, out, acc);
+            if (q == 3) {
+                int out = outOffset + (p - 3) * outC;
+                int k = b0;
+                for (; k + 2 <= b1; k += 2) {
+                    tile4x2(src, 0, k, arena, out, acc);
+                }
+                if (k < b1) {
+                    tile4x1(src, 0, k, arena, out, acc);
+                }
             }
         }
-        for (; p < p1; p++) {
-            gather(arena, p, src, 0);
-            for (int b = b0; b < b1; b++) {
-                tile1x1(src, 0, b, arena, outOffset + p * outC, acc);
+        // The last (p1 - p0) % 4 pixels, gathered at q = 0, 1, 2 above.
+        for (int r = p1 - (p1 - p0) % 4; r < p1; r++) {
+            int q = (r - p0) & 3;
+            for (int k = b0; k < b1; k++) {
+                tile1x1(src, q * depth, k, arena, outOffset + r * outC, acc);
             }
         }
     }
 
-    /** Copies the input window of output pixel {@code p} to {@code dst[at...]}, padding taps as the zero point. */
-    private void gather(byte[] arena, int p, byte[] dst, int at) {
+    /**
+     * Copies the input window of output pixel (b, oy, ox) to {@code dst[at...]}, padding taps as the zero
+     * point. A window row inside the input is copied {@link #ROW} bytes at a time: the last copy may read
+     * past the row (at worst into the arena's tail) and write past it into {@code dst}'s slack, before the
+     * next row or patch overwrites that.
+     */
+    private void gather(byte[] arena, int b, int oy, int ox, byte[] dst, int at) {
         Conv2D.Window g = w;
-        int perImage = g.outH() * g.outW();
-        int b = p / perImage;
-        int oy = (p - b * perImage) / g.outW();
-        int ox = p - b * perImage - oy * g.outW();
         int inC = g.inC();
         int inRow = g.inW() * inC;
         int inBase = inOffset + b * g.inH() * inRow;
@@ -185,24 +212,24 @@ final class ConvGemmVector implements PartitionedKernel {
             int iy = iy0 + ky * g.dilationH();
             if (iy < 0 || iy >= g.inH()) {
                 java.util.Arrays.fill(dst, d, d + rowBytes, padValue);
-                d += rowBytes;
             } else if (rowsInside) {
                 int s = inBase + iy * inRow + ix0 * inC;
-                for (int i = 0; i < rowBytes; i++) {
-                    dst[d + i] = arena[s + i];
+                for (int i = 0; i < rowBytes; i += ROW) {
+                    EIGHT_BYTES.set(dst, d + i, (long) EIGHT_BYTES.get(arena, s + i));
                 }
-                d += rowBytes;
             } else {
+                int e = d;
                 for (int kx = 0; kx < g.kw(); kx++) {
                     int ix = ix0 + kx * g.dilationW();
                     if (ix < 0 || ix >= g.inW()) {
-                        java.util.Arrays.fill(dst, d, d + inC, padValue);
+                        java.util.Arrays.fill(dst, e, e + inC, padValue);
                     } else {
-                        System.arraycopy(arena, inBase + iy * inRow + ix * inC, dst, d, inC);
+                        System.arraycopy(arena, inBase + iy * inRow + ix * inC, dst, e, inC);
                     }
-                    d += inC;
+                    e += inC;
                 }
             }
+            d += rowBytes;
         }
     }
 
@@ -240,17 +267,15 @@ final class ConvGemmVector implements PartitionedKernel {
         int c1 = c0 + L;
         int n1 = Math.min(L, outC - c1);
         a00.intoArray(acc, 0);
-        a01.intoArray(acc, L);
-        a10.intoArray(acc, 2 * L);
-        a11.intoArray(acc, 3 * L);
-        a20.intoArray(acc, 4 * L);
-        a21.intoArray(acc, 5 * L);
-        a30.intoArray(acc, 6 * L);
+        a10.intoArray(acc, L);
+        a20.intoArray(acc, 2 * L);
+        a30.intoArray(acc, 3 * L);
+        a01.intoArray(acc, 4 * L);
+        a11.intoArray(acc, 5 * L);
+        a21.intoArray(acc, 6 * L);
         a31.intoArray(acc, 7 * L);
-        for (int q = 0; q < 4; q++) {
-            rq.store(acc, 2 * q * L, c0, arena, out + q * outC + c0, L);
-            rq.store(acc, (2 * q + 1) * L, c1, arena, out + q * outC + c1, n1);
-        }
+        rq.store(acc, 0, 4, c0, arena, out + c0, outC, L);
+        rq.store(acc, 4 * L, 4, c1, arena, out + c1, outC, n1);
     }
 
     private void tile4x1(byte[] src, int i0, int b, byte[] arena, int out, int[] acc) {
@@ -272,9 +297,7 @@ final class ConvGemmVector implements PartitionedKernel {
         a1.intoArray(acc, L);
         a2.intoArray(acc, 2 * L);
         a3.intoArray(acc, 3 * L);
-        for (int q = 0; q < 4; q++) {
-            rq.store(acc, q * L, c0, arena, out + q * outC + c0, n);
-        }
+        rq.store(acc, 0, 4, c0, arena, out + c0, outC, n);
     }
 
     private void tile1x1(byte[] src, int i0, int b, byte[] arena, int out, int[] acc) {

@@ -1,5 +1,8 @@
 package owlet.runtime.kernels.vector;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -26,6 +29,10 @@ final class VectorRequant {
     /** Bytes of one int vector after narrowing, when a byte species of L lanes exists (L >= 8). */
     private static final VectorSpecies<Byte> B = L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8))
             : null;
+
+    /** 8 bytes of a byte[] as one long, the first in the lowest bits. */
+    private static final VarHandle LITTLE_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
 
     private final int channels;
     // Per channel, padded to whole vectors.
@@ -106,6 +113,19 @@ final class VectorRequant {
     }
 
     /**
+     * {@link #store(int[], int, int, byte[], int, int)} on {@code n} vectors for the same channels,
+     * {@code acc[from + i·L]} to {@code out[at + i·stride]}: one call from a kernel for a column of outputs.
+     * (A loop over the vectors inside the output stage itself, its parameters loaded once before it, was
+     * faster, but made the JIT leave an operation unintrinsified now and then, up to 2.2 MB allocated per
+     * inference, once the tests had run the output stage on every path.)
+     */
+    void store(int[] acc, int from, int n, int c0, byte[] out, int at, int stride, int count) {
+        for (int i = 0; i < n; i++) {
+            store(acc, from + i * L, c0, out, at + i * stride, count);
+        }
+    }
+
+    /**
      * Requantizes the L accumulators at {@code acc[from]} (channels c0, c0 + 1, ... modulo the channel
      * count, {@code 0 <= c0 < channels}) and stores the first {@code count} output bytes at {@code out[at]}.
      * Vectors cross no method boundary: the callers hand over int arrays (see {@link #multiply}). This
@@ -139,9 +159,27 @@ final class VectorRequant {
             v.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, at);
         } else {
             v.intoArray(acc, from);
-            for (int l = 0; l < count; l++) {
-                out[at + l] = (byte) acc[from + l];
+            storeBytes(acc, from, out, at, count);
+        }
+    }
+
+    /**
+     * {@code acc[from...]}'s first {@code count} values as bytes at {@code out[at]}, 8 at a time where there
+     * are 8 (8 channels of 16 lanes in 24-channel layers). Scalar code, out of {@link #store}: narrowing with
+     * the Vector API in there as well made that method too large for the JIT to intrinsify every vector
+     * operation in it, now and then (one run in eight allocated 822 kB per inference).
+     */
+    private static void storeBytes(int[] acc, int from, byte[] out, int at, int count) {
+        int l = 0;
+        for (; l + 8 <= count; l += 8) {
+            long bytes = 0;
+            for (int k = 7; k >= 0; k--) {
+                bytes = bytes << 8 | (acc[from + l + k] & 0xFF);
             }
+            LITTLE_ENDIAN_LONG.set(out, at + l, bytes);
+        }
+        for (; l < count; l++) {
+            out[at + l] = (byte) acc[from + l];
         }
     }
 }

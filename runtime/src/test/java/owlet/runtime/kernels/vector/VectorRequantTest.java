@@ -19,7 +19,21 @@ class VectorRequantTest {
 
     @Test
     void sameBytesAsTheScalarOutputStage() {
-        Random r = new Random(11);
+        sameBytes(true, 1);
+    }
+
+    /** Multipliers below 1 only (the layers of the shared models), several vectors per call. */
+    @Test
+    void columnsWithoutLeftShifts() {
+        sameBytes(false, 3);
+    }
+
+    /**
+     * Requantizes {@code n} vectors per call, their outputs {@code 2·L} bytes apart, against
+     * {@link ChannelRequant#requantize}; {@code leftShifts} lets some channels have multipliers above 1.
+     */
+    private static void sameBytes(boolean leftShifts, int n) {
+        Random r = new Random(leftShifts ? 11 : 12);
         int l = VectorRequant.lanes();
         int channels = 5 * l + 3;
         int[] bias = new int[channels];
@@ -33,30 +47,33 @@ class VectorRequantTest {
                 case 2 -> 1 << 30;
                 default -> (1 << 30) + r.nextInt(1 << 30);
             };
-            shift[c] = c % 11 == 0 ? r.nextInt(8) : -r.nextInt(32);
+            shift[c] = leftShifts && c % 11 == 0 ? 1 + r.nextInt(7) : -r.nextInt(32);
         }
         int[] edges = {0, 1, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 1 << 16, -(1 << 16), 0xFFFF, -0xFFFF, 1 << 30};
-        int[] acc = new int[l];
-        int[] scratch = new int[l];
-        byte[] out = new byte[l];
+        int[] acc = new int[n * l];
+        int[] scratch = new int[n * l];
+        byte[] out = new byte[2 * n * l];
         for (int zp : new int[] {0, -128, 37}) {
             for (int[] range : new int[][] {{-128, 127}, {zp, 127}, {-100, 50}}) {
                 ChannelRequant rq = ChannelRequant.of(bias, multiplier, shift, zp, range[0], range[1]);
                 for (boolean tiesUp : new boolean[] {false, true}) {
                     VectorRequant v = new VectorRequant(rq, tiesUp);
-                    for (int round = 0; round < 3000; round++) {
+                    for (int round = 0; round < 3000 / n; round++) {
                         for (int c0 = 0; c0 < channels; c0 += l) {
-                            int n = Math.min(l, channels - c0);
-                            for (int k = 0; k < l; k++) {
+                            int count = Math.min(l, channels - c0);
+                            for (int k = 0; k < n * l; k++) {
                                 acc[k] = round < 30 ? edges[(round + k) % edges.length]
                                         : round % 2 == 0 ? r.nextInt() : r.nextInt(1 << 18) - (1 << 17);
                             }
-                            System.arraycopy(acc, 0, scratch, 0, l);
-                            v.store(scratch, 0, c0, out, 0, n);
-                            for (int k = 0; k < n; k++) {
-                                assertEquals(rq.requantize(acc[k], c0 + k, tiesUp), out[k], "acc " + acc[k]
-                                        + " multiplier " + multiplier[c0 + k] + " shift " + shift[c0 + k]
-                                        + " tiesUp " + tiesUp);
+                            System.arraycopy(acc, 0, scratch, 0, n * l);
+                            v.store(scratch, 0, n, c0, out, 0, 2 * l, count);
+                            for (int i = 0; i < n; i++) {
+                                for (int k = 0; k < count; k++) {
+                                    int a = acc[i * l + k];
+                                    assertEquals(rq.requantize(a, c0 + k, tiesUp), out[i * 2 * l + k], "acc " + a
+                                            + " multiplier " + multiplier[c0 + k] + " shift " + shift[c0 + k]
+                                            + " tiesUp " + tiesUp);
+                                }
                             }
                         }
                     }
