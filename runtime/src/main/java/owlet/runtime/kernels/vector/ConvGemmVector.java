@@ -293,11 +293,19 @@ final class ConvGemmVector implements PartitionedKernel {
         }
         int c0 = b * L;
         int n = Math.min(L, outC - c0);
+        // With outC = L / 2 (8 channels of 16 lanes: V1 0.25's first layer) two pixels share a vector: each
+        // pixel's accumulators overwrite the unused upper lanes of the one before, and the output stage's
+        // parameters repeat from channel outC on, so two pixels go out in one full store.
+        int step = 2 * outC == L ? outC : L;
         a0.intoArray(acc, 0);
-        a1.intoArray(acc, L);
-        a2.intoArray(acc, 2 * L);
-        a3.intoArray(acc, 3 * L);
-        rq.store(acc, 0, 4, c0, arena, out + c0, outC, n);
+        a1.intoArray(acc, step);
+        a2.intoArray(acc, 2 * step);
+        a3.intoArray(acc, 3 * step);
+        if (step == L) {
+            rq.store(acc, 0, 4, c0, arena, out + c0, outC, n);
+        } else {
+            rq.store(acc, 0, 2, 0, arena, out, L, L);
+        }
     }
 
     private void tile1x1(byte[] src, int i0, int b, byte[] arena, int out, int[] acc) {
