@@ -21,7 +21,8 @@ import owlet.runtime.kernels.PartitionedKernel;
  * pixel × channel values and walks it a vector at a time, crossing from one pixel to the next inside a
  * vector: no vector lane idles when the channel count is not a multiple of {@code L} (8 channels with 16
  * lanes, or 12 with 8). The weights and the output stage's parameters are stored periodically (channel
- * {@code c} also at {@code c + C}) so that a vector may start at any channel. Other pixels (borders, stride 2) go one pixel at a time, {@code ⌈C / L⌉} vectors each.
+ * {@code c} also at {@code c + C}) so that a vector may start at any channel. Other pixels (borders,
+ * stride 2) go one pixel at a time, {@code ⌈C / L⌉} vectors each.
  *
  * <p>Padding is handled outside the inner loop of the interior: there, the constant term
  * {@code inOffset · Σ_taps w[c]} is folded into the bias at load time. Border pixels run the same
@@ -140,7 +141,8 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
         Conv2D.Window g = w;
         int c = channels;
         int inRow = g.inW() * c;
-        int ip = g.inOffset() + b * g.inH() * inRow + (oy * g.strideH() - g.padTop()) * inRow + (oxLo - g.padLeft()) * c;
+        int ip = g.inOffset() + b * g.inH() * inRow + (oy * g.strideH() - g.padTop()) * inRow
+                + (oxLo - g.padLeft()) * c;
         int out = g.outOffset() + ((b * g.outH() + oy) * g.outW() + oxLo) * c;
         int n = (oxHi - oxLo + 1) * c;
         int ch = 0;
@@ -215,7 +217,6 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
             rq.store(acc, 0, n, ch, arena, out0 + ch, c, L);
         }
     }
-
 
     /** A pixel whose nine taps are inside the input, when the row cannot be taken as one run (stride 2). */
     private void interiorPixel(byte[] arena, int b, int oy, int ox, int[] acc) {
