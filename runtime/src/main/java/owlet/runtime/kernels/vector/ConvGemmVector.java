@@ -1,9 +1,8 @@
 package owlet.runtime.kernels.vector;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import owlet.runtime.kernels.ChannelRequant;
 import owlet.runtime.kernels.Conv2D;
@@ -15,6 +14,10 @@ import owlet.runtime.kernels.PartitionedKernel;
  * stride-1 convolution the patches are the rows of the NHWC input and are read in place; otherwise
  * (the first 3×3 layer of a MobileNet) each group of 4 patches is gathered into per-part scratch first,
  * taps outside the input filled with the input zero point, so padding never reaches the inner loop.
+ * Either way the inner loop reads its inputs as ints, widened once per chunk of pixels (1×1) or while
+ * gathering: a broadcast from an int in memory is a load, where a broadcast of a byte needs a load, a
+ * sign extension and a move to a vector register. (MacCeilingBench: the tile's loop with int inputs
+ * 47 G mult-adds/s against 38 with byte inputs, on this machine's 512-bit vectors.)
  *
  * <p>The weights are packed once into blocks of {@code L} output channels ({@code L} int lanes), k-major
  * inside a block, so the inner loop streams one weight vector per k and block and broadcasts one input
@@ -33,13 +36,12 @@ final class ConvGemmVector implements PartitionedKernel {
     /** Pixels of a 1×1 convolution done together, all blocks, before the next: a multiple of 4. */
     private static final int CHUNK = 64;
     /**
-     * Bytes of a window row copied at once by {@link #gather}, as a long: a ByteVector here, of another
-     * size than the output stage's, made the JIT box vectors (its type profile of ByteVector.intoArray
+     * What {@link #widen} loads, {@code max(8, L)} bytes: the byte species the other kernels use (a
+     * ByteVector of another size made the JIT box vectors once: its type profile of ByteVector.intoArray
      * then saw two vector classes).
      */
-    private static final int ROW = 8;
-    private static final VarHandle EIGHT_BYTES = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.nativeOrder());
+    private static final VectorSpecies<Byte> WIDEN = VectorSpecies.of(byte.class,
+            VectorShape.forBitSize(Math.max(64, L * 8)));
 
     private final Conv2D.Window w;
     /** Whether the patches are the input rows themselves (1×1, stride 1). */
@@ -58,8 +60,8 @@ final class ConvGemmVector implements PartitionedKernel {
     private final VectorRequant rq;
     /** Per part: the accumulators of one tile, [block][pixel][lane], handed to the output stage. */
     private final int[][] scratch;
-    /** Per part: 4 gathered patches (null when direct). */
-    private final byte[][] patches;
+    /** Per part: a chunk's input rows or 4 gathered patches, as ints. */
+    private final int[][] patches;
 
     /** 1×1, stride 1, same spatial size: the input rows are the patches. */
     static boolean isPointwise(Conv2D.Window w) {
@@ -94,7 +96,7 @@ final class ConvGemmVector implements PartitionedKernel {
         }
         this.rq = new VectorRequant(rq.withBiasAdded(fold), tiesUp);
         this.scratch = PartitionedKernel.scratchInts(parts, 4 * 2 * L);
-        this.patches = direct ? null : PartitionedKernel.scratchBytes(parts, 4 * depth + ROW);
+        this.patches = PartitionedKernel.scratchInts(parts, (direct ? CHUNK : 4) * depth + L);
     }
 
     /**
@@ -117,7 +119,7 @@ final class ConvGemmVector implements PartitionedKernel {
         }
         if (direct) {
             for (int c0 = p0; c0 < p1; c0 += CHUNK) {
-                pixelsDirect(arena, c0, Math.min(p1, c0 + CHUNK), b0, b1, scratch[part]);
+                pixelsDirect(arena, c0, Math.min(p1, c0 + CHUNK), b0, b1, scratch[part], patches[part]);
             }
         } else {
             pixelsGathered(arena, p0, p1, b0, b1, scratch[part], patches[part]);
@@ -129,31 +131,46 @@ final class ConvGemmVector implements PartitionedKernel {
      * chunk's input rows stay in cache while the weights stream through once. (Tiles outermost read the
      * whole weight matrix once per tile: 13 times 1.6 MB for V2's 7×7 320→1280 layer.)
      */
-    private void pixelsDirect(byte[] arena, int p0, int p1, int b0, int b1, int[] acc) {
+    private void pixelsDirect(byte[] arena, int p0, int p1, int b0, int b1, int[] acc, int[] rows) {
+        widen(arena, inOffset + p0 * depth, (p1 - p0) * depth, rows, 0);
         int b = b0;
         for (; b + 2 <= b1; b += 2) {
             int p = p0;
             for (; p + 4 <= p1; p += 4) {
-                tile4x2(arena, inOffset + p * depth, b, arena, outOffset + p * outC, acc);
+                tile4x2(rows, (p - p0) * depth, b, arena, outOffset + p * outC, acc);
             }
             for (; p < p1; p++) {
-                tile1x1(arena, inOffset + p * depth, b, arena, outOffset + p * outC, acc);
-                tile1x1(arena, inOffset + p * depth, b + 1, arena, outOffset + p * outC, acc);
+                tile1x1(rows, (p - p0) * depth, b, arena, outOffset + p * outC, acc);
+                tile1x1(rows, (p - p0) * depth, b + 1, arena, outOffset + p * outC, acc);
             }
         }
         if (b < b1) {
             int p = p0;
             for (; p + 4 <= p1; p += 4) {
-                tile4x1(arena, inOffset + p * depth, b, arena, outOffset + p * outC, acc);
+                tile4x1(rows, (p - p0) * depth, b, arena, outOffset + p * outC, acc);
             }
             for (; p < p1; p++) {
-                tile1x1(arena, inOffset + p * depth, b, arena, outOffset + p * outC, acc);
+                tile1x1(rows, (p - p0) * depth, b, arena, outOffset + p * outC, acc);
             }
         }
     }
 
+    /**
+     * {@code arena[from .. from + n)} as ints at {@code dst[at]}, L at a time. The last vector may read up
+     * to {@link #WIDEN} bytes past the range (at worst into the arena's tail,
+     * {@link owlet.runtime.graph.ExecutionPlan#ARENA_TAIL_BYTES}) and write past {@code n} into {@code dst}'s
+     * slack or into what the caller writes next. With 4 lanes the load has 8 bytes and only its first 4
+     * are used: part 1 of that conversion, tried first, made the JIT leave vector operations elsewhere
+     * unintrinsified in some runs.
+     */
+    private static void widen(byte[] arena, int from, int n, int[] dst, int at) {
+        for (int i = 0; i < n; i += L) {
+            ((IntVector) ByteVector.fromArray(WIDEN, arena, from + i).castShape(I, 0)).intoArray(dst, at + i);
+        }
+    }
+
     /** Pixels p0..p1, blocks b0..b1 of a convolution whose windows are gathered, 4 at a time. */
-    private void pixelsGathered(byte[] arena, int p0, int p1, int b0, int b1, int[] acc, byte[] src) {
+    private void pixelsGathered(byte[] arena, int p0, int p1, int b0, int b1, int[] acc, int[] src) {
         Conv2D.Window g = w;
         int perImage = g.outH() * g.outW();
         // Coordinates of pixel p, advanced one pixel at a time (no division per pixel).
@@ -192,12 +209,10 @@ final class ConvGemmVector implements PartitionedKernel {
     }
 
     /**
-     * Copies the input window of output pixel (b, oy, ox) to {@code dst[at...]}, padding taps as the zero
-     * point. A window row inside the input is copied {@link #ROW} bytes at a time: the last copy may read
-     * past the row (at worst into the arena's tail) and write past it into {@code dst}'s slack, before the
-     * next row or patch overwrites that.
+     * Copies the input window of output pixel (b, oy, ox) to {@code dst[at...]} as ints, padding taps as
+     * the zero point.
      */
-    private void gather(byte[] arena, int b, int oy, int ox, byte[] dst, int at) {
+    private void gather(byte[] arena, int b, int oy, int ox, int[] dst, int at) {
         Conv2D.Window g = w;
         int inC = g.inC();
         int inRow = g.inW() * inC;
@@ -213,10 +228,8 @@ final class ConvGemmVector implements PartitionedKernel {
             if (iy < 0 || iy >= g.inH()) {
                 java.util.Arrays.fill(dst, d, d + rowBytes, padValue);
             } else if (rowsInside) {
-                int s = inBase + iy * inRow + ix0 * inC;
-                for (int i = 0; i < rowBytes; i += ROW) {
-                    EIGHT_BYTES.set(dst, d + i, (long) EIGHT_BYTES.get(arena, s + i));
-                }
+                // May write past the row, before the next row or patch overwrites that.
+                widen(arena, inBase + iy * inRow + ix0 * inC, rowBytes, dst, d);
             } else {
                 int e = d;
                 for (int kx = 0; kx < g.kw(); kx++) {
@@ -224,7 +237,10 @@ final class ConvGemmVector implements PartitionedKernel {
                     if (ix < 0 || ix >= g.inW()) {
                         java.util.Arrays.fill(dst, e, e + inC, padValue);
                     } else {
-                        System.arraycopy(arena, inBase + iy * inRow + ix * inC, dst, e, inC);
+                        int s = inBase + iy * inRow + ix * inC;
+                        for (int i = 0; i < inC; i++) {
+                            dst[e + i] = arena[s + i];
+                        }
                     }
                     e += inC;
                 }
@@ -237,7 +253,7 @@ final class ConvGemmVector implements PartitionedKernel {
      * Four patches at {@code src[i0]}, {@code src[i0 + depth]}, ...; blocks b and b + 1; outputs of the
      * four pixels at {@code arena[out]}, {@code arena[out + outC]}, ...
      */
-    private void tile4x2(byte[] src, int i0, int b, byte[] arena, int out, int[] acc) {
+    private void tile4x2(int[] src, int i0, int b, byte[] arena, int out, int[] acc) {
         int i1 = i0 + depth;
         int i2 = i1 + depth;
         int i3 = i2 + depth;
@@ -278,7 +294,7 @@ final class ConvGemmVector implements PartitionedKernel {
         rq.store(acc, 4 * L, 4, c1, arena, out + c1, outC, n1);
     }
 
-    private void tile4x1(byte[] src, int i0, int b, byte[] arena, int out, int[] acc) {
+    private void tile4x1(int[] src, int i0, int b, byte[] arena, int out, int[] acc) {
         int i1 = i0 + depth;
         int i2 = i1 + depth;
         int i3 = i2 + depth;
@@ -308,7 +324,7 @@ final class ConvGemmVector implements PartitionedKernel {
         }
     }
 
-    private void tile1x1(byte[] src, int i0, int b, byte[] arena, int out, int[] acc) {
+    private void tile1x1(int[] src, int i0, int b, byte[] arena, int out, int[] acc) {
         int w0 = b * depth * L;
         IntVector a0 = IntVector.zero(I);
         for (int k = 0; k < depth; k++) {
