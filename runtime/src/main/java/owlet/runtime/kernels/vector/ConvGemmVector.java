@@ -55,8 +55,19 @@ final class ConvGemmVector implements PartitionedKernel {
     private final int outOffset;
     /** The stored input zero point: what a padding tap reads. */
     private final byte padValue;
-    /** [block][k][lane]: weight - filterZp of output channel block*L + lane, 0 past outC. */
+    /**
+     * [block][k][lane]: weight - filterZp of output channel block*L + lane, 0 past outC; null when the layer
+     * has fewer than 4 pixels, where {@link #packedBytes} is used instead.
+     */
     private final int[] packed;
+    /**
+     * The same as bytes, {@code weight - filterZp - delta[oc]}, for a layer of fewer than 4 pixels (the
+     * classifier's 1×1 convolution on one pixel): there each weight is used once per pixel, and as ints
+     * the matrix outgrew the caches (1280×1001 of V2: 5 MB, 311 us for that one layer). Null otherwise.
+     */
+    private final byte[] packedBytes;
+    /** Per output channel, padded to whole blocks: what {@link #packedBytes} leaves out of the filter. */
+    private final int[] delta;
     private final VectorRequant rq;
     /** Per part: the accumulators of one tile, [block][pixel][lane], handed to the output stage. */
     private final int[][] scratch;
@@ -83,16 +94,33 @@ final class ConvGemmVector implements PartitionedKernel {
         this.inOffset = w.inOffset();
         this.outOffset = w.outOffset();
         this.padValue = (byte) -inputOffset;
-        this.packed = new int[blocks * depth * L];
+        boolean bytes = pixels < 4;
+        this.packed = bytes ? null : new int[blocks * depth * L];
+        // WIDEN loads max(8, L) bytes for L lanes: slack after the last.
+        this.packedBytes = bytes ? new byte[blocks * depth * L + WIDEN.length()] : null;
+        this.delta = new int[blocks * L];
         int[] fold = new int[outC];
         for (int oc = 0; oc < outC; oc++) {
             int sum = 0;
+            int min = 0;
+            int max = 0;
             for (int k = 0; k < depth; k++) {
                 int v = filter[oc * depth + k];
-                packed[((oc / L) * depth + k) * L + oc % L] = v;
                 sum += v;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
             }
             fold[oc] = inputOffset * sum;
+            // weight - filterZp spans at most 256 values: shifted by delta they fit in a byte.
+            delta[oc] = min < Byte.MIN_VALUE || max > Byte.MAX_VALUE ? min - Byte.MIN_VALUE : 0;
+            for (int k = 0; k < depth; k++) {
+                int at = ((oc / L) * depth + k) * L + oc % L;
+                if (bytes) {
+                    packedBytes[at] = (byte) (filter[oc * depth + k] - delta[oc]);
+                } else {
+                    packed[at] = filter[oc * depth + k];
+                }
+            }
         }
         this.rq = new VectorRequant(rq.withBiasAdded(fold), tiesUp);
         this.scratch = PartitionedKernel.scratchInts(parts, 4 * 2 * L);
@@ -325,6 +353,10 @@ final class ConvGemmVector implements PartitionedKernel {
     }
 
     private void tile1x1(int[] src, int i0, int b, byte[] arena, int out, int[] acc) {
+        if (packed == null) {
+            tile1x1Bytes(src, i0, b, arena, out, acc);
+            return;
+        }
         int w0 = b * depth * L;
         IntVector a0 = IntVector.zero(I);
         for (int k = 0; k < depth; k++) {
@@ -332,6 +364,23 @@ final class ConvGemmVector implements PartitionedKernel {
         }
         int c0 = b * L;
         a0.intoArray(acc, 0);
+        rq.store(acc, 0, c0, arena, out + c0, Math.min(L, outC - c0));
+    }
+
+    /**
+     * {@link #tile1x1} with the weights as bytes: {@code Σ_k (stored + delta)·x = Σ_k stored·x + delta·Σ_k x}.
+     */
+    private void tile1x1Bytes(int[] src, int i0, int b, byte[] arena, int out, int[] acc) {
+        int w0 = b * depth * L;
+        IntVector a0 = IntVector.zero(I);
+        int inputSum = 0;
+        for (int k = 0; k < depth; k++) {
+            int x = src[i0 + k];
+            a0 = a0.add(((IntVector) ByteVector.fromArray(WIDEN, packedBytes, w0 + k * L).castShape(I, 0)).mul(x));
+            inputSum += x;
+        }
+        int c0 = b * L;
+        a0.add(IntVector.fromArray(I, delta, c0).mul(inputSum)).intoArray(acc, 0);
         rq.store(acc, 0, c0, arena, out + c0, Math.min(L, outC - c0));
     }
 }
