@@ -47,12 +47,13 @@ public final class Quantize {
                 in.quantization().zeroPoint(), Quant8.shift(in), outZp, min, max, Quant8.shift(out));
     }
 
-    /** Float32 to uint8/int8. */
+    /** Float32 to uint8/int8, split into ranges of elements. */
     record FromFloat(int n, int inOff, int outOff, double scale, int zp, int min, int max, int storeShift)
-            implements Kernel {
+            implements PartitionedKernel {
         @Override
-        public void eval(byte[] arena) {
-            for (int i = 0; i < n; i++) {
+        public void eval(byte[] arena, int part, int parts) {
+            int end = PartitionedKernel.begin(n, part + 1, parts);
+            for (int i = PartitionedKernel.begin(n, part, parts); i < end; i++) {
                 float x = ArenaFloats.getFloat(arena, inOff + 4 * i);
                 int v = CRound.round(x / scale) + zp;
                 arena[outOff + i] = (byte) (Math.max(min, Math.min(max, v)) - storeShift);
@@ -60,12 +61,27 @@ public final class Quantize {
         }
     }
 
-    /** uint8/int8 to uint8/int8; {@code inShift}/{@code storeShift} map stored to original values. */
+    /**
+     * uint8/int8 to uint8/int8, split into ranges of elements; {@code inShift}/{@code storeShift} map
+     * stored to original values.
+     */
     record Requantize(int n, int inOff, int outOff, int multiplier, int shift, int inZp, int inShift, int outZp,
-                      int min, int max, int storeShift) implements Kernel {
+                      int min, int max, int storeShift) implements PartitionedKernel {
         @Override
-        public void eval(byte[] arena) {
-            for (int i = 0; i < n; i++) {
+        public void eval(byte[] arena, int part, int parts) {
+            int begin = PartitionedKernel.begin(n, part, parts);
+            int end = PartitionedKernel.begin(n, part + 1, parts);
+            if (multiplier == 1 << 30 && shift == 1) {
+                // M = 1 exactly (equal scales): the multiply returns x, and the op adds the zero points'
+                // difference (the int8 V2's input: 355 us for 150,528 values through the multiply).
+                int offset = inShift - inZp + outZp;
+                for (int i = begin; i < end; i++) {
+                    int v = arena[inOff + i] + offset;
+                    arena[outOff + i] = (byte) (Math.max(min, Math.min(max, v)) - storeShift);
+                }
+                return;
+            }
+            for (int i = begin; i < end; i++) {
                 int x = arena[inOff + i] + inShift - inZp;
                 int v = FixedPoint.multiplyByQuantizedMultiplier(x, multiplier, shift) + outZp;
                 arena[outOff + i] = (byte) (Math.max(min, Math.min(max, v)) - storeShift);

@@ -84,7 +84,8 @@ class QuantizeTest {
             TensorType to = types[r.nextInt(2)];
             int n = 1 + r.nextInt(50);
             float si = (float) Math.exp(r.nextGaussian());
-            float so = (float) Math.exp(r.nextGaussian());
+            // A quarter of the trials with equal scales, which take the multiply-free path.
+            float so = trial % 4 == 0 ? si : (float) Math.exp(r.nextGaussian());
             int loIn = ti == TensorType.UINT8 ? 0 : -128;
             int loOut = to == TensorType.UINT8 ? 0 : -128;
             int zi = loIn + r.nextInt(256);
@@ -105,6 +106,40 @@ class QuantizeTest {
                 int want = Math.max(loOut, Math.min(loOut + 255, v + zo));
                 int have = to == TensorType.UINT8 ? got[i] & 0xFF : got[i];
                 assertEquals(want, have, "trial " + trial + " element " + i);
+            }
+        }
+    }
+
+    /** Split into 3 parts, each kernel writes the same bytes as in one. */
+    @Test
+    void partsTogetherEqualTheWhole() throws Exception {
+        Random r = new Random(6);
+        int n = 301;
+        for (TensorType ti : new TensorType[] {TensorType.FLOAT32, TensorType.UINT8, TensorType.INT8}) {
+            for (float so : new float[] {0.5f, 0.007843138f}) {
+                OpHarness h = new OpHarness();
+                int in = h.tensor(ti, ti == TensorType.FLOAT32 ? Quantization.NONE : OpHarness.quant(0.007843138f,
+                        ti == TensorType.UINT8 ? 127 : 3), n);
+                int out = h.tensor(TensorType.INT8, OpHarness.quant(so, -1), n);
+                PartitionedKernel k = (PartitionedKernel) h.prepare(BuiltinOp.QUANTIZE, NONE, new int[] {in}, out);
+                if (ti == TensorType.FLOAT32) {
+                    float[] f = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        f[i] = (float) r.nextGaussian() * 50;
+                    }
+                    h.setFloats(in, f);
+                } else {
+                    byte[] q = new byte[n];
+                    r.nextBytes(q);
+                    h.set(in, q);
+                }
+                h.run(k);
+                byte[] whole = h.get8(out);
+                h.set(out, new byte[n]);
+                for (int part = 0; part < 3; part++) {
+                    h.run(k, part, 3);
+                }
+                assertArrayEquals(whole, h.get8(out), ti + " to int8, output scale " + so);
             }
         }
     }
