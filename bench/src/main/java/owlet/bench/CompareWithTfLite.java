@@ -3,6 +3,7 @@ package owlet.bench;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.GetOpNameByRegistration;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteBuiltinDelegate;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -101,11 +102,20 @@ public final class CompareWithTfLite {
                 case "--threads" -> threads = Arrays.stream(argv[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--engines" -> engines = parseEngines(argv[++i]);
                 case "--pause-ms" -> pauseMs = Integer.parseInt(argv[++i]);
-                default -> models.add(argv[i]);
+                // A model by name (in --models) or as a file; "name.tflite" is the name too.
+                default -> models.add(argv[i].endsWith(".tflite")
+                        ? argv[i].substring(0, argv[i].length() - ".tflite".length()) : argv[i]);
             }
         }
         if (models.isEmpty()) {
             models.addAll(MODELS);
+        }
+        for (String name : models) {
+            if (!Files.isRegularFile(dir.resolve(name + ".tflite"))) {
+                System.err.println("CompareWithTfLite: no model " + dir.resolve(name + ".tflite")
+                        + " (give the names of .tflite files in --models, default ../shared/models)");
+                System.exit(2);
+            }
         }
         XnnpackDelegates xnnpack = null;
         String xnnpackMissing = null;
