@@ -172,6 +172,45 @@ class AddTest {
     /**
      * [1,2,2,3] + [3]: the vector is added at every position, with the second input's parameters.
      */
+    /**
+     * The table of two activations against the reference arithmetic on every pair of input bytes, for random
+     * scales, zero points and activations in both types; split into three parts as the threads run it.
+     */
+    @Test
+    void tableEqualsReferenceOnEveryPairOfBytes() throws Exception {
+        Random r = new Random(9);
+        Activation[] activations = {Activation.NONE, Activation.RELU, Activation.RELU6};
+        int n = 256 * 256;
+        for (int trial = 0; trial < 6; trial++) {
+            TensorType type = trial % 2 == 0 ? TensorType.UINT8 : TensorType.INT8;
+            int lo = type == TensorType.UINT8 ? 0 : -128;
+            OpHarness h = new OpHarness();
+            int a = h.tensor(type, OpHarness.quant(0.005f + r.nextFloat() * 0.2f, lo + r.nextInt(256)), 1, n);
+            int b = h.tensor(type, OpHarness.quant(0.005f + r.nextFloat() * 0.2f, lo + r.nextInt(256)), 1, n);
+            int o = h.tensor(type, OpHarness.quant(0.02f + r.nextFloat() * 0.3f, lo + r.nextInt(256)), 1, n);
+            OpContext ctx = h.context(BuiltinOp.ADD, new OperatorOptions.Elementwise(activations[trial % 3]),
+                    new int[] {a, b}, new int[] {o}, 3);
+            Kernel reference = Add.prepare(ctx, false);
+            Kernel table = Add.prepare(ctx, true);
+            assertTrue(table instanceof PairTable, table.getClass().getName());
+            byte[] qa = new byte[n];
+            byte[] qb = new byte[n];
+            for (int i = 0; i < n; i++) {
+                qa[i] = (byte) (i >> 8);
+                qb[i] = (byte) i;
+            }
+            h.set(a, qa);
+            h.set(b, qb);
+            h.run(reference);
+            byte[] want = h.get8(o);
+            h.set(o, new byte[n]);
+            for (int part = 0; part < 3; part++) {
+                h.run((PartitionedKernel) table, part, 3);
+            }
+            assertArrayEquals(want, h.get8(o), "trial " + trial + ", " + type);
+        }
+    }
+
     @Test
     void broadcastsChannelVectorWithScalarRule() throws Exception {
         Random r = new Random(3);

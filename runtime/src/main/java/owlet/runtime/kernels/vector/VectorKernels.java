@@ -45,15 +45,4 @@ public final class VectorKernels {
                                       boolean tiesUp, int parts) {
         return new DepthwiseConv3x3Vector(w, filter, inputOffset, rq, tiesUp, parts);
     }
-
-    /**
-     * An 8-bit ADD of two activations of the same shape, {@code n} elements; parameters as the scalar
-     * kernel's ({@link owlet.runtime.kernels.Add}).
-     */
-    public static Kernel add(int n, int aAt, int bAt, int outAt, int aOffset, int aMult, int aShift, int bOffset,
-                             int bMult, int bShift, int outMult, int outShift, int outZp, int actMin, int actMax,
-                             int storeShift, int parts) {
-        return new AddVector(n, aAt, bAt, outAt, aOffset, aMult, aShift, bOffset, bMult, bShift, outMult, outShift,
-                outZp, actMin, actMax, storeShift, parts);
-    }
 }

@@ -81,38 +81,6 @@ final class VectorRequant {
     }
 
     /**
-     * {@code RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, M), e)} on the L ints at
-     * {@code acc[from]}, in place, lane {@code l} with the parameters at index {@code at + l} of the arrays:
-     * a multiplier {@code M = mh·2^16 + ml > 0}, {@code e}, {@code mask = 2^e - 1}, {@code half = mask >> 1}
-     * ({@code tiesUp} rounds ties of the division up instead of away from zero). The class comment explains
-     * the arithmetic. Vectors go in and out through the array: the JIT does not inline a method this large
-     * once it is compiled on its own, and a vector passed to or returned from a method it does not inline
-     * is allocated.
-     */
-    static void multiply(int[] acc, int from, int[] ml, int[] mh, int[] rightShift, int[] mask, int[] half, int at,
-                         boolean tiesUp) {
-        IntVector x = IntVector.fromArray(I, acc, from);
-        IntVector low = IntVector.fromArray(I, ml, at);
-        IntVector high16 = IntVector.fromArray(I, mh, at);
-        IntVector xl = x.and(0xFFFF);
-        IntVector xh = x.lanewise(VectorOperators.ASHR, 16);
-        IntVector p0 = xl.mul(low);
-        IntVector p1 = xh.mul(low);
-        IntVector p2 = xl.mul(high16);
-        IntVector p3 = xh.mul(high16);
-        IntVector s = p1.and(0xFFFF).add(p2.and(0xFFFF)).add(p0.lanewise(VectorOperators.LSHR, 16));
-        IntVector high = p3.add(p1.lanewise(VectorOperators.ASHR, 16)).add(p2.lanewise(VectorOperators.ASHR, 16));
-        IntVector h = high.add(high).add(s.add(1 << 14).lanewise(VectorOperators.ASHR, 15));
-        IntVector threshold = IntVector.fromArray(I, half, at);
-        if (!tiesUp) {
-            threshold = threshold.add(h.lanewise(VectorOperators.LSHR, 31));
-        }
-        // remainder > threshold as 0/1 without a mask: both lie in [0, 2^30], so the difference's sign bit.
-        IntVector up = threshold.sub(h.and(IntVector.fromArray(I, mask, at))).lanewise(VectorOperators.LSHR, 31);
-        h.lanewise(VectorOperators.ASHR, IntVector.fromArray(I, rightShift, at)).add(up).intoArray(acc, from);
-    }
-
-    /**
      * {@link #store(int[], int, int, byte[], int, int)} on {@code n} vectors for the same channels,
      * {@code acc[from + i·L]} to {@code out[at + i·stride]}: one call from a kernel for a column of outputs.
      * (A loop over the vectors inside the output stage itself, its parameters loaded once before it, was
@@ -128,10 +96,10 @@ final class VectorRequant {
     /**
      * Requantizes the L accumulators at {@code acc[from]} (channels c0, c0 + 1, ... modulo the channel
      * count, {@code 0 <= c0 < channels}) and stores the first {@code count} output bytes at {@code out[at]}.
-     * Vectors cross no method boundary: the callers hand over int arrays (see {@link #multiply}). This
-     * method has its own copy of {@link #multiply}'s arithmetic: calling it from here (the convolutions'
-     * hot loops) made the JIT box vectors, about 5 MB per inference of V1 0.25/128, which then took 1.71 ms
-     * instead of 1.02.
+     * Vectors cross no method boundary: the callers hand over int arrays. The JIT does not inline a method
+     * this large once it is compiled on its own, and a vector passed to or returned from a method it does
+     * not inline is allocated: a helper for the high multiply, called from here, made the JIT box vectors,
+     * about 5 MB per inference of V1 0.25/128, which then took 1.71 ms instead of 1.02.
      */
     void store(int[] acc, int from, int c0, byte[] out, int at, int count) {
         IntVector x = IntVector.fromArray(I, acc, from).add(IntVector.fromArray(I, bias, c0))
