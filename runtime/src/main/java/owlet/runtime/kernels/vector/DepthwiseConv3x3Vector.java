@@ -260,7 +260,7 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
     /**
      * The accumulators of {@code n} output pixels along a row, {@code step} input bytes apart, for channels
      * ch..ch+L, to {@code acc[x·L]}: the block's 9 weight vectors loaded once for the row, 9 input vectors
-     * per pixel.
+     * per pixel. (The weight loads repeat {@link #blockRow}'s: a helper returning vectors would box them.)
      */
     private void stridedBlockRow(byte[] arena, int ip, int inRow, int step, int ch, int n, int[] acc) {
         int c = channels;
