@@ -17,7 +17,7 @@ import owlet.runtime.kernels.PartitionedKernel;
  * Either way the inner loop reads its inputs as ints, widened once per chunk of pixels (1×1) or while
  * gathering: a broadcast from an int in memory is a load, where a broadcast of a byte needs a load, a
  * sign extension and a move to a vector register. (MacCeilingBench: the tile's loop with int inputs
- * 47 G mult-adds/s against 38 with byte inputs, on this machine's 512-bit vectors.)
+ * 48 G mult-adds/s against 39 with byte inputs, on this machine's 512-bit vectors.)
  *
  * <p>The weights are packed once into blocks of {@code L} output channels ({@code L} int lanes), k-major
  * inside a block, so the inner loop streams one weight vector per k and block and broadcasts one input
@@ -66,7 +66,10 @@ final class ConvGemmVector implements PartitionedKernel {
      * the matrix outgrew the caches (1280×1001 of V2: 5 MB, 311 us for that one layer). Null otherwise.
      */
     private final byte[] packedBytes;
-    /** Per output channel, padded to whole blocks: what {@link #packedBytes} leaves out of the filter. */
+    /**
+     * Per output channel, padded to whole blocks: what {@link #packedBytes} leaves out of the filter; null
+     * with {@link #packed}.
+     */
     private final int[] delta;
     private final VectorRequant rq;
     /** Per part: the accumulators of one tile, [block][pixel][lane], handed to the output stage. */
@@ -98,7 +101,7 @@ final class ConvGemmVector implements PartitionedKernel {
         this.packed = bytes ? null : new int[blocks * depth * L];
         // WIDEN loads max(8, L) bytes for L lanes: slack after the last.
         this.packedBytes = bytes ? new byte[blocks * depth * L + WIDEN.length()] : null;
-        this.delta = new int[blocks * L];
+        this.delta = bytes ? new int[blocks * L] : null;
         int[] fold = new int[outC];
         for (int oc = 0; oc < outC; oc++) {
             int sum = 0;
@@ -111,8 +114,10 @@ final class ConvGemmVector implements PartitionedKernel {
                 max = Math.max(max, v);
             }
             fold[oc] = inputOffset * sum;
-            // weight - filterZp spans at most 256 values: shifted by delta they fit in a byte.
-            delta[oc] = min < Byte.MIN_VALUE || max > Byte.MAX_VALUE ? min - Byte.MIN_VALUE : 0;
+            if (bytes) {
+                // weight - filterZp spans at most 256 values: shifted by delta they fit in a byte.
+                delta[oc] = min < Byte.MIN_VALUE || max > Byte.MAX_VALUE ? min - Byte.MIN_VALUE : 0;
+            }
             for (int k = 0; k < depth; k++) {
                 int at = ((oc / L) * depth + k) * L + oc % L;
                 if (bytes) {
@@ -145,7 +150,9 @@ final class ConvGemmVector implements PartitionedKernel {
             b0 = PartitionedKernel.begin(blocks, part, parts);
             b1 = PartitionedKernel.begin(blocks, part + 1, parts);
         }
-        if (direct) {
+        if (packed == null) {
+            pixelsFew(arena, p0, p1, b0, b1, scratch[part], patches[part]);
+        } else if (direct) {
             for (int c0 = p0; c0 < p1; c0 += CHUNK) {
                 pixelsDirect(arena, c0, Math.min(p1, c0 + CHUNK), b0, b1, scratch[part], patches[part]);
             }
@@ -194,6 +201,27 @@ final class ConvGemmVector implements PartitionedKernel {
     private static void widen(byte[] arena, int from, int n, int[] dst, int at) {
         for (int i = 0; i < n; i += L) {
             ((IntVector) ByteVector.fromArray(WIDEN, arena, from + i).castShape(I, 0)).intoArray(dst, at + i);
+        }
+    }
+
+    /**
+     * Pixels p0..p1, blocks b0..b1 of a layer of fewer than 4 pixels, weights as bytes: each pixel's
+     * window gathered, its input sum taken once for the {@link #delta} term, then one block at a time.
+     */
+    private void pixelsFew(byte[] arena, int p0, int p1, int b0, int b1, int[] acc, int[] src) {
+        Conv2D.Window g = w;
+        int perImage = g.outH() * g.outW();
+        for (int p = p0; p < p1; p++) {
+            int b = p / perImage;
+            int oy = (p - b * perImage) / g.outW();
+            gather(arena, b, oy, p - b * perImage - oy * g.outW(), src, 0);
+            int inputSum = 0;
+            for (int k = 0; k < depth; k++) {
+                inputSum += src[k];
+            }
+            for (int k = b0; k < b1; k++) {
+                tile1x1Bytes(src, k, inputSum, arena, outOffset + p * outC, acc);
+            }
         }
     }
 
@@ -353,10 +381,6 @@ final class ConvGemmVector implements PartitionedKernel {
     }
 
     private void tile1x1(int[] src, int i0, int b, byte[] arena, int out, int[] acc) {
-        if (packed == null) {
-            tile1x1Bytes(src, i0, b, arena, out, acc);
-            return;
-        }
         int w0 = b * depth * L;
         IntVector a0 = IntVector.zero(I);
         for (int k = 0; k < depth; k++) {
@@ -368,16 +392,15 @@ final class ConvGemmVector implements PartitionedKernel {
     }
 
     /**
-     * {@link #tile1x1} with the weights as bytes: {@code Σ_k (stored + delta)·x = Σ_k stored·x + delta·Σ_k x}.
+     * {@link #tile1x1} of the patch at {@code src[0]} with the weights as bytes:
+     * {@code Σ_k (stored + delta)·x = Σ_k stored·x + delta·Σ_k x}, {@code inputSum = Σ_k x}.
      */
-    private void tile1x1Bytes(int[] src, int i0, int b, byte[] arena, int out, int[] acc) {
+    private void tile1x1Bytes(int[] src, int b, int inputSum, byte[] arena, int out, int[] acc) {
         int w0 = b * depth * L;
         IntVector a0 = IntVector.zero(I);
-        int inputSum = 0;
         for (int k = 0; k < depth; k++) {
-            int x = src[i0 + k];
-            a0 = a0.add(((IntVector) ByteVector.fromArray(WIDEN, packedBytes, w0 + k * L).castShape(I, 0)).mul(x));
-            inputSum += x;
+            a0 = a0.add(((IntVector) ByteVector.fromArray(WIDEN, packedBytes, w0 + k * L).castShape(I, 0))
+                    .mul(src[k]));
         }
         int c0 = b * L;
         a0.add(IntVector.fromArray(I, delta, c0).mul(inputSum)).intoArray(acc, 0);
