@@ -103,10 +103,10 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
         int r0 = PartitionedKernel.begin(rows, part, parts);
         int r1 = PartitionedKernel.begin(rows, part + 1, parts);
         int[] acc = scratch[part];
-        // With stride 1, a row's interior as one piece: by channel blocks, or as a flat run of pixel × channel
-        // values.
+        // A row's interior as one piece: by channel blocks (any stride), or with stride 1 as a flat run of
+        // pixel × channel values.
         boolean blocks = channels % L == 0;
-        boolean whole = oxLo <= oxHi && g.strideW() == 1;
+        boolean whole = oxLo <= oxHi && (blocks || g.strideW() == 1);
         for (int r = r0; r < r1; r++) {
             int b = r / g.outH();
             int oy = r - b * g.outH();
@@ -123,14 +123,6 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
                 } else {
                     interiorRun(arena, b, oy, acc);
                 }
-                for (int ox = oxHi + 1; ox < g.outW(); ox++) {
-                    borderPixel(arena, b, oy, ox, acc);
-                }
-            } else if (blocks && oxLo <= oxHi) {
-                for (int ox = 0; ox < oxLo; ox++) {
-                    borderPixel(arena, b, oy, ox, acc);
-                }
-                interiorStrided(arena, b, oy, acc);
                 for (int ox = oxHi + 1; ox < g.outW(); ox++) {
                     borderPixel(arena, b, oy, ox, acc);
                 }
@@ -175,21 +167,26 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
     }
 
     /**
-     * Stride 1, channels a multiple of L: output pixels oxLo..oxHi of row oy, one block of L channels at a
-     * time ({@link #blockRow}), each block's outputs then through the output stage. (The same walk with
-     * stride 2, two new columns per output, was slower than {@link #interiorPixel} on V2's stride-2
-     * layers: 738 against 478 us on its 112×112×96 one.)
+     * Channels a multiple of L: output pixels oxLo..oxHi of row oy, one block of L channels at a time
+     * ({@link #blockRow} with stride 1, {@link #stridedBlockRow} otherwise), each block's outputs then
+     * through the output stage. (The sliding walk of {@link #blockRow} with stride 2, two new columns per
+     * output, was slower than going pixel by pixel on V2's stride-2 layers: 738 against 478 us on its
+     * 112×112×96 one; {@link #stridedBlockRow} took 317–329 against 423–545.)
      */
     private void interiorBlocks(byte[] arena, int b, int oy, int[] acc) {
         Conv2D.Window g = w;
         int c = channels;
         int inRow = g.inW() * c;
         int row0 = g.inOffset() + b * g.inH() * inRow + (oy * g.strideH() - g.padTop()) * inRow
-                + (oxLo - g.padLeft()) * c;
+                + (oxLo * g.strideW() - g.padLeft()) * c;
         int out0 = g.outOffset() + ((b * g.outH() + oy) * g.outW() + oxLo) * c;
         int n = oxHi - oxLo + 1;
         for (int ch = 0; ch < c; ch += L) {
-            blockRow(arena, row0 + ch, inRow, ch, n, acc);
+            if (g.strideW() == 1) {
+                blockRow(arena, row0 + ch, inRow, ch, n, acc);
+            } else {
+                stridedBlockRow(arena, row0 + ch, inRow, g.strideW() * c, ch, n, acc);
+            }
             rq.store(acc, 0, n, ch, arena, out0 + ch, c, L);
         }
     }
@@ -234,26 +231,6 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
             t1 = t2;
             m1 = m2;
             d1 = d2;
-        }
-    }
-
-    /**
-     * Stride 2 (or more), channels a multiple of L: output pixels oxLo..oxHi of row oy, one block of L
-     * channels at a time ({@link #stridedBlockRow}), each block's outputs then through the output stage
-     * (V2's stride-2 layers: 423–545 → 317–329 us on 112×112×96, against one output stage call and 9
-     * weight loads per pixel and block).
-     */
-    private void interiorStrided(byte[] arena, int b, int oy, int[] acc) {
-        Conv2D.Window g = w;
-        int c = channels;
-        int inRow = g.inW() * c;
-        int row0 = g.inOffset() + b * g.inH() * inRow + (oy * g.strideH() - g.padTop()) * inRow
-                + (oxLo * g.strideW() - g.padLeft()) * c;
-        int out0 = g.outOffset() + ((b * g.outH() + oy) * g.outW() + oxLo) * c;
-        int n = oxHi - oxLo + 1;
-        for (int ch = 0; ch < c; ch += L) {
-            stridedBlockRow(arena, row0 + ch, inRow, g.strideW() * c, ch, n, acc);
-            rq.store(acc, 0, n, ch, arena, out0 + ch, c, L);
         }
     }
 
