@@ -76,12 +76,12 @@ public final class ModelBuilder {
             throw new IllegalArgumentException(where + ": " + data.length + " bytes of data, but shape "
                     + Arrays.toString(shape) + " of " + type + " needs " + elements * type.bytes());
         }
-        checkQuantization(quantization, shape, where);
+        checkQuantization(quantization, type, shape, where);
         tensors.add(new Tensor(index, name, type, shape.clone(), quantization, data));
         return index;
     }
 
-    private static void checkQuantization(Quantization q, int[] shape, String where) {
+    private static void checkQuantization(Quantization q, TensorType type, int[] shape, String where) {
         if (!q.isPresent()) {
             return;
         }
@@ -94,10 +94,9 @@ public final class ModelBuilder {
                 throw new IllegalArgumentException(where + ": quantization scale " + s + " is not positive and finite");
             }
         }
-        for (long z : q.zeroPoints()) {
-            if (z < -128 || z > 255) {
-                throw new IllegalArgumentException(where + ": zero point " + z + " is outside the 8-bit range");
-            }
+        String zeroPointError = Quantization.zeroPointError(type, q.zeroPoints());
+        if (zeroPointError != null) {
+            throw new IllegalArgumentException(where + ": " + zeroPointError);
         }
         int dim = q.quantizedDimension();
         if (q.isPerChannel() && (dim < 0 || dim >= shape.length || shape[dim] != q.scales().length)) {
@@ -133,6 +132,9 @@ public final class ModelBuilder {
         if (!expected.isInstance(options)) {
             throw new IllegalArgumentException(where + ": options are " + options.getClass().getSimpleName()
                     + ", expected " + expected.getSimpleName());
+        }
+        if (options instanceof OperatorOptions.Softmax s && (!(s.beta() > 0) || Float.isInfinite(s.beta()))) {
+            throw new IllegalArgumentException(where + ": beta = " + s.beta() + " is not a positive finite number");
         }
         checkIndices(inputs, where + " inputs", true);
         checkIndices(outputs, where + " outputs", false);

@@ -207,13 +207,14 @@ final class ModelReader {
                 throw new InvalidModelException(where + ": buffer #" + bufferIndex + " holds " + data.length
                         + " bytes, but shape " + Arrays.toString(shape) + " of " + type + " needs " + bytes);
             }
-            Quantization q = readQuantization(t.table(4, "quantization"), shape, where);
+            Quantization q = readQuantization(t.table(4, "quantization"), type, shape, where);
             out.add(new Tensor(i, name == null ? "" : name, type, shape, q, data));
         }
         return out;
     }
 
-    private Quantization readQuantization(FlatBuffer.Table q, int[] shape, String where) throws InvalidModelException {
+    private Quantization readQuantization(FlatBuffer.Table q, TensorType type, int[] shape, String where)
+            throws InvalidModelException {
         if (q == null) {
             return Quantization.NONE;
         }
@@ -241,10 +242,9 @@ final class ModelReader {
                         + "quantized_dimension " + dim + " of shape " + Arrays.toString(shape));
             }
         }
-        for (long z : zeroPoints) {
-            if (z < -128 || z > 255) {
-                throw new InvalidModelException(where + ": zero point " + z + " is outside the 8-bit range");
-            }
+        String zeroPointError = Quantization.zeroPointError(type, zeroPoints);
+        if (zeroPointError != null) {
+            throw new InvalidModelException(where + ": " + zeroPointError);
         }
         return new Quantization(scales, zeroPoints, dim);
     }
@@ -341,7 +341,7 @@ final class ModelReader {
                     activation(t, 5, where));
             case FULLY_CONNECTED -> new OperatorOptions.FullyConnected(activation(t, 0, where),
                     t == null ? 0 : t.i8(1, 0), t != null && t.bool(2, false));
-            case SOFTMAX -> new OperatorOptions.Softmax(t == null ? 0f : t.f32(0, 0f));
+            case SOFTMAX -> new OperatorOptions.Softmax(softmaxBeta(t == null ? 0f : t.f32(0, 0f), where));
             case CONCATENATION -> new OperatorOptions.Concatenation(t == null ? 0 : t.i32(0, 0),
                     activation(t, 1, where));
             case ADD, MUL, SUB -> new OperatorOptions.Elementwise(activation(t, 0, where));
@@ -350,6 +350,17 @@ final class ModelReader {
             case MEAN -> new OperatorOptions.Reducer(t != null && t.bool(0, false));
             default -> new OperatorOptions.None();
         };
+    }
+
+    /**
+     * SOFTMAX's beta multiplies every logit: NaN would score every class 0, a negative one inverts the
+     * ranking, zero makes every class equal. TFLite does not check it; Owlet refuses such a model.
+     */
+    static float softmaxBeta(float beta, String where) throws InvalidModelException {
+        if (!(beta > 0) || Float.isInfinite(beta)) {
+            throw new InvalidModelException(where + ": beta = " + beta + " is not a positive finite number");
+        }
+        return beta;
     }
 
     private static int[] orEmpty(int[] a) {
