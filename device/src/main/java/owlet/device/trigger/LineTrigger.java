@@ -1,10 +1,7 @@
 package owlet.device.trigger;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -29,11 +26,32 @@ public final class LineTrigger implements TriggerSource {
         return "a line on " + name;
     }
 
+    /**
+     * Counts line ends as they arrive and keeps no line: what a line says does not matter, so a line of
+     * any length (a 400 MB one with no newline included) costs one 8 KB buffer. Line ends are those of
+     * {@link java.io.BufferedReader#readLine}: {@code \n}, {@code \r} or {@code \r\n}; text after the
+     * last line end is a line too.
+     */
     @Override
     public synchronized void start(Consumer<Trigger> sink) {
         reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                while (r.readLine() != null) {
+            byte[] buffer = new byte[8192];
+            boolean pending = false; // bytes since the last line end
+            boolean afterCr = false; // the last byte was \r, so a \n now ends no new line
+            try (in) {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    for (int i = 0; i < n; i++) {
+                        byte b = buffer[i];
+                        if (b == '\r' || (b == '\n' && !afterCr)) {
+                            sink.accept(new Trigger(clock.nanoTime(), name));
+                            pending = false;
+                        } else if (b != '\n') {
+                            pending = true;
+                        }
+                        afterCr = b == '\r';
+                    }
+                }
+                if (pending) {
                     sink.accept(new Trigger(clock.nanoTime(), name));
                 }
             } catch (IOException e) {
