@@ -1,9 +1,6 @@
 package owlet.device.service;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,12 +48,7 @@ public record DeviceConfig(
     private static final Set<String> OUTPUT_KEYS = Set.of("pin", "active", "labels", "min-score", "hold-ms");
 
     public static DeviceConfig load(Path file) throws IOException, ConfigException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IllegalArgumentException e) { // a malformed \\uXXXX escape
-            throw new ConfigException(file + ": " + e.getMessage());
-        }
+        Properties p = ConfigFile.read(file);
         try {
             return parse(p);
         } catch (ConfigException e) {

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,11 @@ class RunCommandTest {
     private Path config(String... lines) throws Exception {
         List<String> all = new ArrayList<>(List.of("model = " + ServiceHarness.MODEL, "trigger = stdin",
                 "camera = files", "camera.path = " + ServiceHarness.CAT, "health.interval-s = 0"));
-        all.addAll(List.of(lines));
+        for (String line : lines) { // a key given here replaces the default (a key may appear only once)
+            String key = line.substring(0, line.indexOf('=')).strip();
+            all.removeIf(l -> l.substring(0, l.indexOf('=')).strip().equals(key));
+            all.add(line);
+        }
         return Files.write(tmp.resolve("owlet.properties"), all);
     }
 
@@ -105,5 +111,35 @@ class RunCommandTest {
         for (String line : lines) {
             assertTrue(line.startsWith("{") && line.endsWith("}"), "every line complete: " + line);
         }
+    }
+
+    /**
+     * A 400 MB stdin "line" with no newline under a 64 MB heap: one trigger when the input ends (text after
+     * the last line end is a line), exit 0, and no OutOfMemoryError (the line is never held in memory).
+     */
+    @Test
+    void aHugeStdinLineIsOneTriggerInASmallHeap() throws Exception {
+        Path config = config();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                "owlet.runtime.cli.Cli", "run", "--config", config.toString())
+                .redirectError(tmp.resolve("stderr.txt").toFile())
+                .redirectOutput(tmp.resolve("stdout.txt").toFile()).start();
+        byte[] block = new byte[1 << 20];
+        Arrays.fill(block, (byte) 'x');
+        try (var stdin = p.getOutputStream()) {
+            for (int i = 0; i < 400 && p.isAlive(); i++) {
+                stdin.write(block);
+            }
+        } catch (IOException e) {
+            // the process died and closed the pipe: the assertions below say how
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the service ends when its input does");
+        String log = Files.readString(tmp.resolve("stderr.txt"));
+        List<String> results = Files.readAllLines(tmp.resolve("stdout.txt"));
+        assertEquals(0, p.exitValue(), log);
+        assertFalse(log.contains("OutOfMemoryError"), log);
+        assertEquals(1, results.size(), results + " / " + log);
+        assertTrue(results.get(0).contains("Egyptian cat"), results.get(0));
     }
 }
