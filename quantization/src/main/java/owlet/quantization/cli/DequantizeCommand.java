@@ -44,7 +44,7 @@ public final class DequantizeCommand implements Command {
             throw new Args.UsageException("unexpected argument '" + args.positional().get(0) + "'");
         }
         Path in = args.path("model");
-        Path dst = args.path("out");
+        Path dst = args.outputPath("out", in);
         Model q = Model.load(in);
         Model f = Dequantizer.dequantize(q, dst.getFileName().toString());
         ModelWriter.write(f, dst);

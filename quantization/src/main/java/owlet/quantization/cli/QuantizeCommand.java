@@ -68,7 +68,7 @@ public final class QuantizeCommand implements Command {
         }
         Path modelPath = args.path("model");
         Path calibrateDir = args.path("calibrate");
-        Path dst = args.path("out");
+        Path dst = args.outputPath("out", modelPath);
         RangeMethod method;
         try {
             method = RangeMethod.parse(args.string("ranges", "minmax"));

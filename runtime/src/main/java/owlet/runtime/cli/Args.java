@@ -82,6 +82,31 @@ public final class Args {
         return Path.of(v);
     }
 
+    /**
+     * Option {@code name} as a file to write, which must not be any of {@code inputs}: a command never
+     * overwrites what it reads ({@code quantize --out} equal to {@code --model} would destroy the model).
+     */
+    public Path outputPath(String name, Path... inputs) throws UsageException {
+        Path out = path(name);
+        for (Path in : inputs) {
+            if (in != null && sameFile(out, in)) {
+                throw new UsageException("--" + name + " " + out + " is an input of this command; write to another file");
+            }
+        }
+        return out;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            if (java.nio.file.Files.exists(a) && java.nio.file.Files.exists(b)) {
+                return java.nio.file.Files.isSameFile(a, b);
+            }
+        } catch (java.io.IOException e) {
+            // fall back to comparing the paths
+        }
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
     public int integer(String name, int dflt, int min, int max) throws UsageException {
         String v = values.get(name);
         if (v == null) {

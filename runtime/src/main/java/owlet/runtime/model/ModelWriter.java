@@ -27,9 +27,21 @@ public final class ModelWriter {
     private ModelWriter() {
     }
 
-    /** Writes {@code model} to {@code file}. */
+    /**
+     * Writes {@code model} to {@code file} through a temporary file beside it, renamed over {@code file}
+     * once complete: a failed write (a full disk) leaves any earlier file of that name as it was.
+     */
     public static void write(Model model, Path file) throws IOException {
-        Files.write(file, toBytes(model));
+        byte[] bytes = toBytes(model);
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** The {@code .tflite} bytes of {@code model}. */
