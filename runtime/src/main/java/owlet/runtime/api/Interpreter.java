@@ -3,12 +3,14 @@ package owlet.runtime.api;
 import java.lang.ref.Cleaner;
 import owlet.runtime.graph.ExecutionPlan;
 import owlet.runtime.graph.OpCost;
+import owlet.runtime.io.MemoryBudget;
 import owlet.runtime.kernels.ArenaFloats;
 import owlet.runtime.kernels.Kernel;
 import owlet.runtime.kernels.PartitionedKernel;
 import owlet.runtime.kernels.Quant8;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
+import owlet.runtime.model.ModelTooLargeException;
 import owlet.runtime.model.Operator;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
@@ -94,8 +96,43 @@ public final class Interpreter implements AutoCloseable {
     }
 
     public static Interpreter create(Model model, Options options) throws InvalidModelException {
-        return new Interpreter(model, ExecutionPlan.create(model), options);
+        ExecutionPlan plan = ExecutionPlan.create(model);
+        long needed = memoryNeeded(model, plan, options.threads());
+        String shortfall = MemoryBudget.shortfall(needed);
+        if (shortfall != null) {
+            throw new ModelTooLargeException(model.source() + ": running it " + shortfall + " (arena "
+                    + MemoryBudget.mb(plan.arenaSize()) + ", weights and working buffers about "
+                    + MemoryBudget.mb(needed - plan.arenaSize()) + ")");
+        }
+        return new Interpreter(model, plan, options);
     }
+
+    /**
+     * What preparing and running the model allocates, at most: the arena, and per operator its packed
+     * weights (at most {@value #PACKED_BYTES_PER_WEIGHT_BYTE} bytes per byte of constant input: weights
+     * widened to ints, plus per-channel tables), its tables (at most {@value #KERNEL_OVERHEAD_BYTES} bytes:
+     * a 64 KB pair table) and per thread a working row ({@value #ROW_SCRATCH_BYTES} bytes). Measured against what the shared models
+     * allocate in {@code MemoryBudgetTest}.
+     */
+    static long memoryNeeded(Model model, ExecutionPlan plan, int threads) {
+        long total = (long) plan.arenaSize() + ExecutionPlan.ARENA_TAIL_BYTES;
+        for (Operator op : model.operators()) {
+            total += KERNEL_OVERHEAD_BYTES;
+            for (int t : op.inputs()) {
+                if (t >= 0 && model.tensor(t).isConstant()) {
+                    total += PACKED_BYTES_PER_WEIGHT_BYTE * model.tensor(t).byteSize();
+                }
+            }
+            for (int t : op.outputs()) {
+                total += (long) threads * ROW_SCRATCH_BYTES;
+            }
+        }
+        return total;
+    }
+
+    private static final int PACKED_BYTES_PER_WEIGHT_BYTE = 6;
+    private static final int KERNEL_OVERHEAD_BYTES = 96 << 10;
+    private static final int ROW_SCRATCH_BYTES = 16 << 10;
 
     /** Threads an inference runs on (1 when no operator is worth splitting). */
     public int threads() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import owlet.runtime.model.InvalidModelException;
+import owlet.runtime.model.ModelTooLargeException;
 
 /**
  * The {@code owlet} command line: dispatches to a {@link Command} by name. Every error becomes one
@@ -70,6 +71,9 @@ public final class Cli {
             err.println("owlet " + command.name() + ": " + e.getMessage());
             err.print(command.usage());
             return 2;
+        } catch (ModelTooLargeException e) { // valid, but not within this heap
+            err.println("owlet " + command.name() + ": " + e.getMessage());
+            return 1;
         } catch (InvalidModelException e) {
             err.println("owlet " + command.name() + ": invalid model: " + e.getMessage());
             return 1;

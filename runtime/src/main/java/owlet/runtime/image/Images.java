@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import owlet.runtime.io.MemoryBudget;
 
 /**
  * Reads an image file into an {@link RgbImage}, choosing the decoder from the file's first bytes:
@@ -21,6 +22,12 @@ public final class Images {
     /** Largest accepted file: a 32-bit BMP of {@link #MAX_PIXELS} pixels, plus headers. */
     static final long MAX_FILE_BYTES = MAX_PIXELS * 4 + (1 << 20);
 
+    /**
+     * Heap a decode may take per pixel, weighed against the {@link MemoryBudget} from the header before any
+     * pixel memory is allocated: the RGB result (3) and a decoder's working planes (at most 3 more).
+     */
+    static final long DECODE_BYTES_PER_PIXEL = 6;
+
     /** Decided once: whether {@code javax.imageio} can be loaded. */
     private static final boolean IMAGE_IO = imageIoAvailable();
 
@@ -32,6 +39,10 @@ public final class Images {
         if (size > MAX_FILE_BYTES) {
             throw new ImageFormatException(
                     path + ": file is " + size + " bytes, more than the limit of " + MAX_FILE_BYTES);
+        }
+        String shortfall = MemoryBudget.shortfall(size);
+        if (shortfall != null) {
+            throw new ImageFormatException(path + ": reading the " + size + "-byte file " + shortfall);
         }
         return decode(Files.readAllBytes(path), path.toString());
     }
@@ -74,6 +85,11 @@ public final class Images {
         if (width * height > MAX_PIXELS) { // both < 2^32, so the product cannot overflow
             throw new ImageFormatException(name + ": " + format + " image is " + width + "x" + height
                     + ", more than the limit of " + MAX_PIXELS + " pixels");
+        }
+        String shortfall = MemoryBudget.shortfall(DECODE_BYTES_PER_PIXEL * width * height);
+        if (shortfall != null) {
+            throw new ImageFormatException(name + ": decoding the " + width + "x" + height + " " + format + " image "
+                    + shortfall);
         }
     }
 

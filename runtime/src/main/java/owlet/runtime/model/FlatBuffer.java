@@ -58,6 +58,12 @@ public final class FlatBuffer {
                     + "from the " + limit + "-byte file to " + decoded + " bytes, more than " + DECODE_FACTOR
                     + " times its size (do many fields point at the same data?)");
         }
+        if (bytes >= 1 << 20) { // small arrays cannot matter; large ones are weighed before they exist
+            String shortfall = owlet.runtime.io.MemoryBudget.shortfall(bytes);
+            if (shortfall != null) {
+                throw new ModelTooLargeException(what + ": copying its " + bytes + " bytes " + shortfall);
+            }
+        }
     }
 
     int u8(int pos) {

@@ -4,7 +4,7 @@ package owlet.runtime.model;
  * A model file that Owlet cannot load: malformed, truncated, hostile, or using an operator or type the
  * runtime does not support. The message names the place (operator index and name, tensor index, field).
  */
-public final class InvalidModelException extends Exception {
+public class InvalidModelException extends Exception {
     private static final long serialVersionUID = 1L;
 
     public InvalidModelException(String message) {

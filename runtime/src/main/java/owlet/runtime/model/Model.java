@@ -2,9 +2,11 @@ package owlet.runtime.model;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
 import java.util.List;
 
@@ -55,7 +57,13 @@ public final class Model {
             throw new InvalidModelException(file + ": " + size + " bytes is larger than the "
                     + MAX_FILE_BYTES + "-byte limit for a model file");
         }
-        return parse(ByteBuffer.wrap(Files.readAllBytes(file)), file.getFileName().toString());
+        // Mapped, not read: the header and tables are checked before the weights are touched, so a large
+        // file that is not a model (900 MB of zeros) is refused at once, whatever the heap. The weights are
+        // copied out of the mapping (and weighed against the memory budget) as they are decoded.
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+            return parse(mapped, file.getFileName().toString());
+        }
     }
 
     /** Parses and validates a model held in memory. */
