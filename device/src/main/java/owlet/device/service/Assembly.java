@@ -55,6 +55,13 @@ public final class Assembly {
             opened.add(results);
             CaptureStore captures = c.capturesDir() == null ? null
                     : new CaptureStore(c.capturesDir(), c.capturesMaxCount(), c.capturesMaxBytes());
+            MqttPublisher mqtt = null;
+            if (c.mqtt() != null) { // before the model: a refused password stops the start at once
+                mqtt = new MqttPublisher(c.mqtt(), c.model().getFileName().toString(),
+                        c.outputs().stream().map(OutputRule::name).toList(), log);
+                opened.add(mqtt);
+                mqtt.connectAtStart();
+            }
 
             long t0 = clock.nanoTime();
             Model model = Model.load(c.model());
@@ -102,7 +109,7 @@ public final class Assembly {
                 throw new IOException("camera.command: " + e.getMessage(), e);
             }
             return new Service(new Service.Parts(classifier, c.topK(), c.threshold(), trigger, camera, outputs,
-                    results, captures, deleteStills, c.cameraTimeoutMillis(), c.healthIntervalSeconds(), clock, gpio),
+                    results, captures, deleteStills, c.cameraTimeoutMillis(), c.healthIntervalSeconds(), clock, gpio, mqtt),
                     log, start);
         } catch (IOException | InvalidModelException | RuntimeException e) {
             for (AutoCloseable c2 : opened) {

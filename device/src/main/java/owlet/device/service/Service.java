@@ -26,7 +26,8 @@ public final class Service {
     /** What {@link Service} is made of; {@link Assembly} builds it from a {@link DeviceConfig}. */
     record Parts(Classifier classifier, int topK, float threshold, TriggerSource trigger, FrameSource camera,
             Outputs outputs, ResultLog results, CaptureStore captures, boolean deleteCameraFiles,
-            long cameraTimeoutMillis, long healthIntervalSeconds, Clock clock, AutoCloseable gpio) {
+            long cameraTimeoutMillis, long healthIntervalSeconds, Clock clock, AutoCloseable gpio,
+            MqttPublisher mqtt) {
     }
 
     private final Parts parts;
@@ -58,7 +59,9 @@ public final class Service {
     }
 
     public String health() {
-        return stats.line(parts.clock().nanoTime(), gate.received(), gate.coalesced(), parts.camera().restarts());
+        String line = stats.line(parts.clock().nanoTime(), gate.received(), gate.coalesced(),
+                parts.camera().restarts());
+        return parts.mqtt() == null ? line : line + " " + parts.mqtt().health();
     }
 
     /**
@@ -170,7 +173,11 @@ public final class Service {
         } finally {
             parts.outputs().busy(false);
         }
-        parts.results().write(b.append('}').toString());
+        String line = b.append('}').toString();
+        parts.results().write(line);
+        if (parts.mqtt() != null) {
+            parts.mqtt().publish(line); // queued: the broker never holds up the next trigger
+        }
         synchronized (this) {
             results++;
         }
@@ -200,6 +207,7 @@ public final class Service {
         closeQuietly(parts.gpio());
         closeQuietly(parts.classifier());
         parts.results().close();
+        closeQuietly(parts.mqtt()); // sends what is queued (briefly), then publishes offline
         log.println("owlet run: stopped; " + health());
         log.flush();
     }
