@@ -62,6 +62,13 @@ public final class Assembly {
                 opened.add(mqtt);
                 mqtt.connectAtStart();
             }
+            StatusServer status = null;
+            if (c.http() != null) { // bound now: a port in use stops the start; serves once the service runs
+                status = new StatusServer(c.http(), c.model().getFileName().toString());
+                opened.add(status);
+                log.println("owlet run: status page on http://" + hostForUrl(c.http().bind()) + ":" + status.port()
+                        + "/");
+            }
 
             long t0 = clock.nanoTime();
             Model model = Model.load(c.model());
@@ -109,7 +116,8 @@ public final class Assembly {
                 throw new IOException("camera.command: " + e.getMessage(), e);
             }
             return new Service(new Service.Parts(classifier, c.topK(), c.threshold(), trigger, camera, outputs,
-                    results, captures, deleteStills, c.cameraTimeoutMillis(), c.healthIntervalSeconds(), clock, gpio, mqtt),
+                    results, captures, deleteStills, c.cameraTimeoutMillis(), c.healthIntervalSeconds(), clock, gpio, mqtt,
+                    new RecentResults(c.http() == null ? 1 : c.http().history()), status),
                     log, start);
         } catch (IOException | InvalidModelException | RuntimeException e) {
             for (AutoCloseable c2 : opened) {
@@ -121,6 +129,10 @@ public final class Assembly {
             }
             throw e;
         }
+    }
+
+    private static String hostForUrl(String bind) {
+        return bind.contains(":") ? "[" + bind + "]" : bind;
     }
 
     private static Labels labels(DeviceConfig c) throws IOException {

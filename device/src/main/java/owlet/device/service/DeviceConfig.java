@@ -32,7 +32,7 @@ public record DeviceConfig(
         String camera, int width, int height, int fps, PixelFormat format, String command, String device,
         Path cameraPath, long cameraTimeoutMillis, long stallMillis, long maxBackoffMillis,
         Path resultsFile, boolean resultsStdout, Path capturesDir, int capturesMaxCount, long capturesMaxBytes,
-        long healthIntervalSeconds, MqttSettings mqtt) {
+        long healthIntervalSeconds, MqttSettings mqtt, HttpSettings http) {
 
     /** Default command lines, right for Raspberry Pi OS (rpicam-apps) and for ffmpeg with V4L2. */
     public static final String STREAM_COMMAND = "rpicam-vid --nopreview --timeout 0 --codec yuv420"
@@ -151,11 +151,12 @@ public record DeviceConfig(
         long maxBytes = r.integer("captures.max-mb", 512, 1, 10_000_000) * 1024L * 1024L;
         long health = r.integer("health.interval-s", 60, 0, 86_400);
         MqttSettings mqtt = mqtt(r);
+        HttpSettings http = http(r);
         r.rejectUnknown();
         return new DeviceConfig(model, labels, threads, topK, threshold, trigger, triggerPin, pull, triggerHigh,
                 edge, debounce, interval, List.copyOf(outputs), busyPin, busyHigh, camera, width, height, fps,
                 format, command, device, cameraPath, cameraTimeout, stall, backoff, resultsFile, resultsStdout,
-                captures, maxCount, maxBytes, health, mqtt);
+                captures, maxCount, maxBytes, health, mqtt, http);
     }
 
     // --- mqtt.*: results to an MQTT broker, with Home Assistant discovery (README: "Configuration") ---------
@@ -232,6 +233,40 @@ public record DeviceConfig(
         String prefix = topicKey(r, "mqtt.discovery-prefix", "homeassistant");
         return new MqttSettings(normalized, clientId, topic, username, password, caFile, qos, queue, discovery,
                 prefix);
+    }
+
+    // --- http.*: the status page (README: "Status page") --------------------------------------------------
+    private static final List<String> HTTP_KEYS = List.of("http.bind", "http.token", "http.history");
+
+    /** The http.* keys, or null without {@code http.port} (then every other http.* key is an error). */
+    private static HttpSettings http(Keys r) throws ConfigException {
+        if (r.raw("http.port") == null) {
+            return null;
+        }
+        r.allow(List.of("http.port"));
+        r.allow(HTTP_KEYS);
+        int port = r.integer("http.port", 0, 0, 65_535);
+        String bind = r.string("http.bind", "127.0.0.1");
+        boolean loopback;
+        try {
+            if (!bind.matches("[0-9.]+|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*|localhost")) {
+                throw new java.net.UnknownHostException(bind);
+            }
+            loopback = java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new ConfigException("'http.bind' must be an IP address (127.0.0.1, 0.0.0.0, ::1) or localhost,"
+                    + " got '" + bind + "'");
+        }
+        String token = r.raw("http.token");
+        if (token == null && !loopback) {
+            throw new ConfigException("'http.token' is required when 'http.bind' (" + bind + ") is not a loopback"
+                    + " address: anyone on the network could read the pictures");
+        }
+        if (token != null && (token.length() < 16 || !token.matches("[\\x21-\\x7e]+"))) {
+            throw new ConfigException("'http.token' needs at least 16 printable characters without spaces");
+        }
+        int history = r.integer("http.history", 20, 1, 1000);
+        return new HttpSettings(bind, port, token, history);
     }
 
     private static String topicKey(Keys r, String key, String dflt) throws ConfigException {
@@ -363,7 +398,8 @@ public record DeviceConfig(
             if (!unknown.isEmpty()) {
                 String first = unknown.iterator().next();
                 String hint = first.startsWith("output.") ? " (is the output listed in 'outputs'?)"
-                        : first.startsWith("mqtt.") ? " (mqtt.* keys need 'mqtt.url')" : "";
+                        : first.startsWith("mqtt.") ? " (mqtt.* keys need 'mqtt.url')"
+                        : first.startsWith("http.") ? " (http.* keys need 'http.port')" : "";
                 throw new ConfigException("unknown key" + (unknown.size() > 1 ? "s " : " ") + unknown + hint);
             }
         }

@@ -154,6 +154,14 @@ final class MqttPublisher implements AutoCloseable {
                 + queue.size() + " mqtt_dropped=" + dropped;
     }
 
+    /** The publisher's counters at one moment. */
+    record Counts(boolean connected, long published, long queued, long dropped) {
+    }
+
+    synchronized Counts counts() {
+        return new Counts(connected, published, queue.size(), dropped);
+    }
+
     synchronized long dropped() {
         return dropped;
     }
@@ -189,6 +197,7 @@ final class MqttPublisher implements AutoCloseable {
         }
         closeClient();
         synchronized (this) {
+            connected = false;
             if (!queue.isEmpty()) {
                 log.println("owlet run: mqtt: " + queue.size() + " results were not sent before the stop");
             }

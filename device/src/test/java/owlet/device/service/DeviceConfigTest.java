@@ -131,6 +131,28 @@ class DeviceConfigTest {
     }
 
     @Test
+    void theStatusPageIsOffWithoutAPortLoopbackByDefaultAndNeedsATokenElsewhere() throws Exception {
+        assertEquals(null, DeviceConfig.parse(props()).http());
+        HttpSettings h = DeviceConfig.parse(props("http.port", "8080")).http();
+        assertEquals("127.0.0.1", h.bind());
+        assertEquals(8080, h.port());
+        assertEquals(null, h.token());
+        assertEquals(20, h.history());
+        assertMessage("unknown key [http.bind] (http.* keys need 'http.port')", props("http.bind", "0.0.0.0"));
+        assertMessage("'http.token' is required when 'http.bind' (0.0.0.0) is not a loopback address",
+                props("http.port", "8080", "http.bind", "0.0.0.0"));
+        assertMessage("'http.token' needs at least 16 printable characters",
+                props("http.port", "8080", "http.bind", "0.0.0.0", "http.token", "short"));
+        assertMessage("'http.bind' must be an IP address", props("http.port", "8080", "http.bind", "pi.example"));
+        assertMessage("'http.port' must be between 0 and 65535, got 70000", props("http.port", "70000"));
+        HttpSettings open = DeviceConfig.parse(props("http.port", "80", "http.bind", "::", "http.token",
+                "0123456789abcdefXYZ", "http.history", "5")).http();
+        assertEquals("::", open.bind());
+        assertEquals(5, open.history());
+        assertFalse(open.toString().contains("0123456789abcdefXYZ"), "the token is never printed");
+    }
+
+    @Test
     void laptopExampleIsValidAndNeedsNoGpio() throws Exception {
         Path example = Path.of("examples/laptop.properties");
         DeviceConfig c = DeviceConfig.load(example);
