@@ -104,7 +104,7 @@ class MqttTest extends MockGpioTest {
                 Subscriber.Message offline = sub.next(m -> m.topic().equals("owlet/testnode/status"), 10_000);
                 assertNotNull(offline, h.log());
                 assertEquals("offline", offline.payload());
-                assertTrue(h.log().contains("mqtt=up mqtt_published=2 mqtt_queued=0 mqtt_dropped=0"), h.log());
+                assertTrue(h.log().contains(" mqtt=down mqtt_published=2 mqtt_queued=0 mqtt_dropped=0"), h.log());
             }
         }
     }
