@@ -5,6 +5,8 @@
 module owlet.device {
     requires owlet.runtime;
     requires com.pi4j;
+    requires org.eclipse.paho.client.mqttv3; // an automatic module (Paho ships no module-info)
+    requires jdk.httpserver; // the status page (com.sun.net.httpserver)
     requires jdk.unsupported; // sun.misc.Signal: finish the capture in flight on SIGTERM, then exit 0
 
     exports owlet.device.trigger;

@@ -55,6 +55,20 @@ public final class Assembly {
             opened.add(results);
             CaptureStore captures = c.capturesDir() == null ? null
                     : new CaptureStore(c.capturesDir(), c.capturesMaxCount(), c.capturesMaxBytes());
+            MqttPublisher mqtt = null;
+            if (c.mqtt() != null) { // before the model: a refused password stops the start at once
+                mqtt = new MqttPublisher(c.mqtt(), c.model().getFileName().toString(),
+                        c.outputs().stream().map(OutputRule::name).toList(), log);
+                opened.add(mqtt);
+                mqtt.connectAtStart();
+            }
+            StatusServer status = null;
+            if (c.http() != null) { // bound now: a port in use stops the start; serves once the service runs
+                status = new StatusServer(c.http(), c.model().getFileName().toString());
+                opened.add(status);
+                log.println("owlet run: status page on http://" + hostForUrl(c.http().bind()) + ":" + status.port()
+                        + "/");
+            }
 
             long t0 = clock.nanoTime();
             Model model = Model.load(c.model());
@@ -102,7 +116,8 @@ public final class Assembly {
                 throw new IOException("camera.command: " + e.getMessage(), e);
             }
             return new Service(new Service.Parts(classifier, c.topK(), c.threshold(), trigger, camera, outputs,
-                    results, captures, deleteStills, c.cameraTimeoutMillis(), c.healthIntervalSeconds(), clock, gpio),
+                    results, captures, deleteStills, c.cameraTimeoutMillis(), c.healthIntervalSeconds(), clock, gpio, mqtt,
+                    new RecentResults(c.http() == null ? 1 : c.http().history()), status),
                     log, start);
         } catch (IOException | InvalidModelException | RuntimeException e) {
             for (AutoCloseable c2 : opened) {
@@ -114,6 +129,10 @@ public final class Assembly {
             }
             throw e;
         }
+    }
+
+    private static String hostForUrl(String bind) {
+        return bind.contains(":") ? "[" + bind + "]" : bind;
     }
 
     private static Labels labels(DeviceConfig c) throws IOException {

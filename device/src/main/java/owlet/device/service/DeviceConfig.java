@@ -29,7 +29,7 @@ public record DeviceConfig(
         String camera, int width, int height, int fps, PixelFormat format, String command, String device,
         Path cameraPath, long cameraTimeoutMillis, long stallMillis, long maxBackoffMillis,
         Path resultsFile, boolean resultsStdout, Path capturesDir, int capturesMaxCount, long capturesMaxBytes,
-        long healthIntervalSeconds) {
+        long healthIntervalSeconds, MqttSettings mqtt, HttpSettings http) {
 
     /** Default command lines, right for Raspberry Pi OS (rpicam-apps) and for ffmpeg with V4L2. */
     public static final String STREAM_COMMAND = "rpicam-vid --nopreview --timeout 0 --codec yuv420"
@@ -142,11 +142,144 @@ public record DeviceConfig(
         int maxCount = r.integer("captures.max-count", 1000, 1, 10_000_000);
         long maxBytes = r.integer("captures.max-mb", 512, 1, 10_000_000) * 1024L * 1024L;
         long health = r.integer("health.interval-s", 60, 0, 86_400);
+        MqttSettings mqtt = mqtt(r);
+        HttpSettings http = http(r);
         r.rejectUnknown();
         return new DeviceConfig(model, labels, threads, topK, threshold, trigger, triggerPin, pull, triggerHigh,
                 edge, debounce, interval, List.copyOf(outputs), busyPin, busyHigh, camera, width, height, fps,
                 format, command, device, cameraPath, cameraTimeout, stall, backoff, resultsFile, resultsStdout,
-                captures, maxCount, maxBytes, health);
+                captures, maxCount, maxBytes, health, mqtt, http);
+    }
+
+    // --- mqtt.*: results to an MQTT broker, with Home Assistant discovery (README: "Configuration") ---------
+    private static final List<String> MQTT_KEYS = List.of("mqtt.url", "mqtt.client-id", "mqtt.topic",
+            "mqtt.username", "mqtt.password", "mqtt.password-file", "mqtt.ca-file", "mqtt.qos", "mqtt.queue",
+            "mqtt.discovery", "mqtt.discovery-prefix");
+
+    /** The mqtt.* keys, or null without {@code mqtt.url} (then every other mqtt.* key is an error). */
+    private static MqttSettings mqtt(Keys r) throws ConfigException {
+        String url = r.raw("mqtt.url");
+        if (url == null) {
+            return null; // the mqtt.* keys stay unknown: a setting without mqtt.url is a mistake
+        }
+        r.allow(MQTT_KEYS);
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException("'mqtt.url': '" + url + "' is not a URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean tls = switch (scheme) {
+            case "tcp", "mqtt" -> false;
+            case "ssl", "mqtts" -> true;
+            default -> throw new ConfigException("'mqtt.url' must start with tcp://, mqtt://, ssl:// or mqtts://,"
+                    + " got '" + url + "'");
+        };
+        if (uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty()) || uri.getQuery() != null
+                || uri.getUserInfo() != null) {
+            throw new ConfigException("'mqtt.url' must be SCHEME://HOST or SCHEME://HOST:PORT (the user name goes in"
+                    + " 'mqtt.username'), got '" + url + "'");
+        }
+        int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 8883 : 1883;
+        String host = uri.getHost();
+        String normalized = (tls ? "ssl://" : "tcp://") + host + ":" + port;
+
+        String clientId = r.string("mqtt.client-id", "owlet-" + hostName());
+        if (!clientId.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new ConfigException("'mqtt.client-id' may use only letters, digits, _ and - (at most 64), got '"
+                    + clientId + "'");
+        }
+        String topic = topicKey(r, "mqtt.topic", "owlet/" + clientId);
+        String username = r.raw("mqtt.username");
+        String password = r.raw("mqtt.password");
+        Path passwordFile = r.path("mqtt.password-file", null);
+        if (password != null && passwordFile != null) {
+            throw new ConfigException("'mqtt.password' and 'mqtt.password-file' are both set: keep one");
+        }
+        if (passwordFile != null) {
+            try {
+                password = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst()
+                        .map(String::strip).orElse("");
+            } catch (IOException e) {
+                throw new ConfigException("'mqtt.password-file': cannot read " + passwordFile + ": "
+                        + Cli.describe(e));
+            }
+            if (password.isEmpty()) {
+                throw new ConfigException("'mqtt.password-file': " + passwordFile + " has no password on its first line");
+            }
+        }
+        if (password != null && username == null) {
+            throw new ConfigException("a password is set but 'mqtt.username' is not");
+        }
+        Path caFile = r.path("mqtt.ca-file", null);
+        if (caFile != null && !tls) {
+            throw new ConfigException("'mqtt.ca-file' is set but 'mqtt.url' is not ssl:// or mqtts://");
+        }
+        if (caFile != null && !Files.isReadable(caFile)) {
+            throw new ConfigException("'mqtt.ca-file': cannot read " + caFile);
+        }
+        int qos = r.integer("mqtt.qos", 1, 0, 2);
+        int queue = r.integer("mqtt.queue", 1000, 1, 1_000_000);
+        boolean discovery = r.choice("mqtt.discovery", "true", "true", "false").equals("true");
+        String prefix = topicKey(r, "mqtt.discovery-prefix", "homeassistant");
+        return new MqttSettings(normalized, clientId, topic, username, password, caFile, qos, queue, discovery,
+                prefix);
+    }
+
+    // --- http.*: the status page (README: "Status page") --------------------------------------------------
+    private static final List<String> HTTP_KEYS = List.of("http.bind", "http.token", "http.history");
+
+    /** The http.* keys, or null without {@code http.port} (then every other http.* key is an error). */
+    private static HttpSettings http(Keys r) throws ConfigException {
+        if (r.raw("http.port") == null) {
+            return null;
+        }
+        r.allow(List.of("http.port"));
+        r.allow(HTTP_KEYS);
+        int port = r.integer("http.port", 0, 0, 65_535);
+        String bind = r.string("http.bind", "127.0.0.1");
+        boolean loopback;
+        try {
+            if (!bind.matches("[0-9.]+|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*|localhost")) {
+                throw new java.net.UnknownHostException(bind);
+            }
+            loopback = java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new ConfigException("'http.bind' must be an IP address (127.0.0.1, 0.0.0.0, ::1) or localhost,"
+                    + " got '" + bind + "'");
+        }
+        String token = r.raw("http.token");
+        if (token == null && !loopback) {
+            throw new ConfigException("'http.token' is required when 'http.bind' (" + bind + ") is not a loopback"
+                    + " address: anyone on the network could read the pictures");
+        }
+        if (token != null && (token.length() < 16 || !token.matches("[\\x21-\\x7e]+"))) {
+            throw new ConfigException("'http.token' needs at least 16 printable characters without spaces");
+        }
+        int history = r.integer("http.history", 20, 1, 1000);
+        return new HttpSettings(bind, port, token, history);
+    }
+
+    private static String topicKey(Keys r, String key, String dflt) throws ConfigException {
+        String t = r.string(key, dflt);
+        if (t.contains("+") || t.contains("#") || t.startsWith("/") || t.endsWith("/") || t.contains("//")
+                || t.chars().anyMatch(ch -> ch < 0x20)) {
+            throw new ConfigException("'" + key + "' must be a topic without wildcards (+ #), empty levels or a"
+                    + " leading or trailing /, got '" + t + "'");
+        }
+        return t;
+    }
+
+    /** This machine's name as a client-id part ({@code /etc/hostname}), or {@code owlet} when unknown. */
+    private static String hostName() {
+        try {
+            String h = Files.readString(Path.of("/etc/hostname"), StandardCharsets.UTF_8).strip()
+                    .replaceAll("[^A-Za-z0-9_-]", "-");
+            return h.isEmpty() ? "owlet" : h.substring(0, Math.min(h.length(), 50));
+        } catch (IOException e) {
+            return "owlet";
+        }
     }
 
     /** Whether this configuration needs the GPIO (a gpio trigger, an output or a busy pin). */
@@ -256,7 +389,9 @@ public record DeviceConfig(
             unknown.removeAll(allowed);
             if (!unknown.isEmpty()) {
                 String first = unknown.iterator().next();
-                String hint = first.startsWith("output.") ? " (is the output listed in 'outputs'?)" : "";
+                String hint = first.startsWith("output.") ? " (is the output listed in 'outputs'?)"
+                        : first.startsWith("mqtt.") ? " (mqtt.* keys need 'mqtt.url')"
+                        : first.startsWith("http.") ? " (http.* keys need 'http.port')" : "";
                 throw new ConfigException("unknown key" + (unknown.size() > 1 ? "s " : " ") + unknown + hint);
             }
         }

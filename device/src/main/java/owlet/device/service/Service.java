@@ -26,7 +26,13 @@ public final class Service {
     /** What {@link Service} is made of; {@link Assembly} builds it from a {@link DeviceConfig}. */
     record Parts(Classifier classifier, int topK, float threshold, TriggerSource trigger, FrameSource camera,
             Outputs outputs, ResultLog results, CaptureStore captures, boolean deleteCameraFiles,
-            long cameraTimeoutMillis, long healthIntervalSeconds, Clock clock, AutoCloseable gpio) {
+            long cameraTimeoutMillis, long healthIntervalSeconds, Clock clock, AutoCloseable gpio,
+            MqttPublisher mqtt, RecentResults recent, StatusServer status) {
+    }
+
+    /** The health counters at one moment, for the status page and /metrics. */
+    record Snapshot(long uptimeSeconds, long triggers, long captures, long failures, long coalesced, double p50,
+            double p99, double latencySumMillis, long cameraRestarts, MqttPublisher.Counts mqtt) {
     }
 
     private final Parts parts;
@@ -57,8 +63,26 @@ public final class Service {
         return results;
     }
 
+    Snapshot snapshot() {
+        return new Snapshot((parts.clock().nanoTime() - startNanos) / 1_000_000_000L, gate.received(),
+                stats.captures(), stats.failures(), gate.coalesced(), stats.percentile(0.50), stats.percentile(0.99),
+                stats.latencySumMillis(), parts.camera().restarts(),
+                parts.mqtt() == null ? null : parts.mqtt().counts());
+    }
+
+    RecentResults recent() {
+        return parts.recent();
+    }
+
+    /** The status page's port, or -1 without one. */
+    public int statusPort() {
+        return parts.status() == null ? -1 : parts.status().port();
+    }
+
     public String health() {
-        return stats.line(parts.clock().nanoTime(), gate.received(), gate.coalesced(), parts.camera().restarts());
+        String line = stats.line(parts.clock().nanoTime(), gate.received(), gate.coalesced(),
+                parts.camera().restarts());
+        return parts.mqtt() == null ? line : line + " " + parts.mqtt().health();
     }
 
     /**
@@ -71,6 +95,9 @@ public final class Service {
             parts.camera().start();
             warmUp();
             parts.trigger().start(gate::offer);
+            if (parts.status() != null) {
+                parts.status().start(this);
+            }
             log.printf("owlet run: ready in %d ms (model load, warm-up, camera and trigger start); trigger: %s;"
                     + " camera: %s%n", TimeUnit.NANOSECONDS.toMillis(parts.clock().nanoTime() - startNanos),
                     parts.trigger().describe(), parts.camera().describe());
@@ -122,6 +149,11 @@ public final class Service {
                 .append(",\"source\":").append(Json.string(p.trigger().source()))
                 .append(",\"edge_time\":").append(Json.string(wallTime(p.trigger().nanos())));
         parts.outputs().busy(true);
+        List<Classification> top = List.of();
+        List<String> on = List.of();
+        RgbImage picture = null;
+        String error = null;
+        double latency = Double.NaN;
         try {
             Frame frame = parts.camera().next(p.trigger().nanos(), parts.cameraTimeoutMillis());
             Path file = frame.file();
@@ -133,9 +165,10 @@ public final class Service {
                     parts.captures().keep(file); // a still, under the caps; the user's own files are never kept or pruned
                 }
             }
-            List<Classification> top = parts.classifier().classify(frame.image(), parts.topK(), parts.threshold());
-            List<String> on = parts.outputs().apply(top);
-            double latency = (parts.clock().nanoTime() - p.trigger().nanos()) / 1e6;
+            top = parts.classifier().classify(frame.image(), parts.topK(), parts.threshold());
+            on = parts.outputs().apply(top);
+            picture = frame.image();
+            latency = (parts.clock().nanoTime() - p.trigger().nanos()) / 1e6;
             if (parts.deleteCameraFiles() && owned) {
                 Files.deleteIfExists(frame.file());
                 file = null;
@@ -160,29 +193,39 @@ public final class Service {
                 b.append(",\"capture\":").append(Json.string(file.toString()));
             }
         } catch (IOException e) {
-            fail(b, p, Cli.describe(e));
+            error = fail(b, p, Cli.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            fail(b, p, "interrupted");
+            error = fail(b, p, "interrupted");
             stopping = true;
         } catch (RuntimeException e) { // a bug must cost one trigger, not the service
-            fail(b, p, "internal error: " + e);
+            error = fail(b, p, "internal error: " + e);
         } finally {
             parts.outputs().busy(false);
         }
-        parts.results().write(b.append('}').toString());
+        String line = b.append('}').toString();
+        parts.results().write(line);
+        if (Double.isNaN(latency)) { // a failure: as its line says, to within microseconds
+            latency = (parts.clock().nanoTime() - p.trigger().nanos()) / 1e6;
+        }
+        parts.recent().add(new RecentResults.Entry(number, wallTime(p.trigger().nanos()), top, on, latency, error, line),
+                picture);
+        if (parts.mqtt() != null) {
+            parts.mqtt().publish(line); // queued: the broker never holds up the next trigger
+        }
         synchronized (this) {
             results++;
         }
     }
 
-    private void fail(StringBuilder b, TriggerGate.Pending p, String message) {
+    private String fail(StringBuilder b, TriggerGate.Pending p, String message) {
         stats.failure();
         double latency = (parts.clock().nanoTime() - p.trigger().nanos()) / 1e6;
         b.append(",\"latency_ms\":").append(Json.number(Math.round(latency * 1000) / 1000.0))
                 .append(",\"coalesced\":").append(p.coalesced())
                 .append(",\"error\":").append(Json.string(message));
         log.println("owlet run: trigger failed: " + message);
+        return message;
     }
 
     private long epochMillis(long nanos) {
@@ -194,12 +237,14 @@ public final class Service {
     }
 
     private void shutdown() {
+        closeQuietly(parts.status());
         closeQuietly(parts.trigger());
         closeQuietly(parts.camera());
         closeQuietly(parts.outputs());
         closeQuietly(parts.gpio());
         closeQuietly(parts.classifier());
         parts.results().close();
+        closeQuietly(parts.mqtt()); // sends what is queued (briefly), then publishes offline
         log.println("owlet run: stopped; " + health());
         log.flush();
     }

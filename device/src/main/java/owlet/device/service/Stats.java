@@ -12,6 +12,7 @@ final class Stats {
     private int next;
     private long captures;
     private long failures;
+    private double latencySum;
 
     Stats(long startNanos) {
         this.startNanos = startNanos;
@@ -19,6 +20,7 @@ final class Stats {
 
     synchronized void success(double latencyMillis) {
         captures++;
+        latencySum += latencyMillis;
         latencies[next] = latencyMillis;
         next = (next + 1) % WINDOW;
         count = Math.min(count + 1, WINDOW);
@@ -30,6 +32,11 @@ final class Stats {
 
     synchronized long captures() {
         return captures;
+    }
+
+    /** The sum of every capture's latency, ms (with {@link #captures}: Prometheus' _sum and _count). */
+    synchronized double latencySumMillis() {
+        return latencySum;
     }
 
     synchronized long failures() {

@@ -81,6 +81,78 @@ class DeviceConfigTest {
     }
 
     @Test
+    void mqttIsOffWithoutAUrlAndItsKeysAreReadWithDefaults() throws Exception {
+        assertEquals(null, DeviceConfig.parse(props()).mqtt());
+        MqttSettings m = DeviceConfig.parse(props("mqtt.url", "mqtt://broker.local", "mqtt.client-id", "porch")).mqtt();
+        assertEquals("tcp://broker.local:1883", m.url());
+        assertEquals("owlet/porch", m.topic());
+        assertEquals("owlet/porch/result", m.resultTopic());
+        assertEquals("owlet/porch/status", m.statusTopic());
+        assertEquals(1, m.qos());
+        assertEquals(1000, m.queue());
+        assertTrue(m.discovery());
+        assertEquals("homeassistant", m.discoveryPrefix());
+        assertEquals(null, m.username());
+        assertEquals("ssl://b:8883", DeviceConfig.parse(props("mqtt.url", "mqtts://b")).mqtt().url());
+        assertEquals("ssl://b:9999", DeviceConfig.parse(props("mqtt.url", "ssl://b:9999")).mqtt().url());
+        assertTrue(DeviceConfig.parse(props("mqtt.url", "tcp://b")).mqtt().clientId().startsWith("owlet-"));
+        MqttSettings secret = DeviceConfig.parse(props("mqtt.url", "tcp://b", "mqtt.username", "u",
+                "mqtt.password", "p4ss", "mqtt.topic", "home/owl", "mqtt.qos", "2", "mqtt.queue", "10",
+                "mqtt.discovery", "false")).mqtt();
+        assertEquals("home/owl/result", secret.resultTopic());
+        assertEquals("p4ss", secret.password());
+        assertFalse(secret.toString().contains("p4ss"), "the password is never printed");
+        assertEquals(2, secret.qos());
+        assertEquals(10, secret.queue());
+        assertFalse(secret.discovery());
+    }
+
+    @Test
+    void mqttMistakesNameTheKey(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        assertMessage("unknown key [mqtt.topic] (mqtt.* keys need 'mqtt.url')", props("mqtt.topic", "a/b"));
+        assertMessage("'mqtt.url' must start with tcp://, mqtt://, ssl:// or mqtts://, got 'http://b'",
+                props("mqtt.url", "http://b"));
+        assertMessage("'mqtt.url' must be SCHEME://HOST or SCHEME://HOST:PORT", props("mqtt.url", "tcp://u@b/x"));
+        assertMessage("'mqtt.qos' must be between 0 and 2, got 3", props("mqtt.url", "tcp://b", "mqtt.qos", "3"));
+        assertMessage("'mqtt.topic' must be a topic without wildcards", props("mqtt.url", "tcp://b", "mqtt.topic", "a/#"));
+        assertMessage("'mqtt.client-id' may use only letters", props("mqtt.url", "tcp://b", "mqtt.client-id", "a b"));
+        assertMessage("a password is set but 'mqtt.username' is not", props("mqtt.url", "tcp://b", "mqtt.password", "p"));
+        assertMessage("'mqtt.ca-file' is set but 'mqtt.url' is not ssl://",
+                props("mqtt.url", "tcp://b", "mqtt.ca-file", "ca.pem"));
+        assertMessage("'mqtt.ca-file': cannot read " + tmp.resolve("absent.pem"),
+                props("mqtt.url", "ssl://b", "mqtt.ca-file", tmp.resolve("absent.pem").toString()));
+        assertMessage("'mqtt.password-file': cannot read " + tmp.resolve("absent") + ": ",
+                props("mqtt.url", "tcp://b", "mqtt.username", "u", "mqtt.password-file", tmp.resolve("absent").toString()));
+        Path file = java.nio.file.Files.writeString(tmp.resolve("secret"), "  s3cret  \nignored\n");
+        assertEquals("s3cret", DeviceConfig.parse(props("mqtt.url", "tcp://b", "mqtt.username", "u",
+                "mqtt.password-file", file.toString())).mqtt().password());
+        assertMessage("are both set", props("mqtt.url", "tcp://b", "mqtt.username", "u", "mqtt.password", "p",
+                "mqtt.password-file", file.toString()));
+    }
+
+    @Test
+    void theStatusPageIsOffWithoutAPortLoopbackByDefaultAndNeedsATokenElsewhere() throws Exception {
+        assertEquals(null, DeviceConfig.parse(props()).http());
+        HttpSettings h = DeviceConfig.parse(props("http.port", "8080")).http();
+        assertEquals("127.0.0.1", h.bind());
+        assertEquals(8080, h.port());
+        assertEquals(null, h.token());
+        assertEquals(20, h.history());
+        assertMessage("unknown key [http.bind] (http.* keys need 'http.port')", props("http.bind", "0.0.0.0"));
+        assertMessage("'http.token' is required when 'http.bind' (0.0.0.0) is not a loopback address",
+                props("http.port", "8080", "http.bind", "0.0.0.0"));
+        assertMessage("'http.token' needs at least 16 printable characters",
+                props("http.port", "8080", "http.bind", "0.0.0.0", "http.token", "short"));
+        assertMessage("'http.bind' must be an IP address", props("http.port", "8080", "http.bind", "pi.example"));
+        assertMessage("'http.port' must be between 0 and 65535, got 70000", props("http.port", "70000"));
+        HttpSettings open = DeviceConfig.parse(props("http.port", "80", "http.bind", "::", "http.token",
+                "0123456789abcdefXYZ", "http.history", "5")).http();
+        assertEquals("::", open.bind());
+        assertEquals(5, open.history());
+        assertFalse(open.toString().contains("0123456789abcdefXYZ"), "the token is never printed");
+    }
+
+    @Test
     void laptopExampleIsValidAndNeedsNoGpio() throws Exception {
         Path example = Path.of("examples/laptop.properties");
         DeviceConfig c = DeviceConfig.load(example);

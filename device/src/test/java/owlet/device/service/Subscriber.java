@@ -1,0 +1,82 @@
+package owlet.device.service;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/** A Paho client in a test that records every message it receives on its subscriptions. */
+final class Subscriber implements AutoCloseable {
+    record Message(String topic, String payload, boolean retained) {
+    }
+
+    private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
+    private final MqttClient client;
+
+    /**
+     * @param cleanSession false: the broker keeps this client's subscriptions and queues QoS 1 messages
+     *     for it while it is away (and across a restart, with persistence); it also reconnects by itself
+     */
+    Subscriber(String url, String clientId, boolean cleanSession, String... topics) throws Exception {
+        client = new MqttClient(url, clientId, new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(cleanSession);
+        o.setAutomaticReconnect(!cleanSession);
+        o.setMaxReconnectDelay(500);
+        client.connect(o);
+        for (String t : topics) {
+            client.subscribe(t, 1, (topic, m) -> messages.add(
+                    new Message(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.isRetained())));
+        }
+    }
+
+    /** The next message matching {@code which} within the time (others are set aside), or null. */
+    Message next(Predicate<Message> which, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        List<Message> skipped = new ArrayList<>();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                Message m = messages.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+                if (m == null || which.test(m)) {
+                    return m;
+                }
+                skipped.add(m);
+            }
+        } finally {
+            List<Message> rest = new ArrayList<>();
+            messages.drainTo(rest);
+            messages.addAll(skipped);
+            messages.addAll(rest);
+        }
+    }
+
+    /** Every message on {@code topic} that arrives within the time, up to {@code n}. */
+    List<Message> collect(String topic, int n, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        List<Message> got = new ArrayList<>();
+        while (got.size() < n) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            Message m = left <= 0 ? null : next(x -> x.topic().equals(topic), left);
+            if (m == null) {
+                break;
+            }
+            got.add(m);
+        }
+        return got;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (client.isConnected()) {
+            client.disconnect(1000);
+        }
+        client.close(true);
+    }
+}
