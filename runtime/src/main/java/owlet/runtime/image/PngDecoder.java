@@ -405,7 +405,7 @@ final class PngDecoder {
     }
 
     /** The Paeth predictor: whichever of left, above, upper-left is closest to left + above - upper-left. */
-    private static int paeth(int a, int b, int c) {
+    static int paeth(int a, int b, int c) {
         int pa = Math.abs(b - c);
         int pb = Math.abs(a - c);
         int pc = Math.abs(a + b - 2 * c);
