@@ -60,6 +60,7 @@ final class PngDecoder {
     private int bitsPerPixel;
     private byte[] palette; // R, G, B per entry
     private boolean transparency;
+    private byte[] greyMap; // built on first use
     private int[] idatStart = new int[8];
     private int[] idatLength = new int[8];
     private int idatCount;
@@ -109,7 +110,7 @@ final class PngDecoder {
             } else {
                 byte[] cur = new byte[rowBytes + 1];
                 byte[] prev = new byte[rowBytes + 1];
-                for (int pass = interlaced ? 0 : 6; pass < 7; pass++) {
+                for (int pass = firstPass(); pass < 7; pass++) {
                     decodePass(rgb, pass, cur, prev);
                 }
             }
@@ -310,7 +311,7 @@ final class PngDecoder {
     /** Size of all filtered rows, filter-type bytes included, i.e. of the inflated data. */
     private long filteredSize() {
         long size = 0;
-        for (int pass = interlaced ? 0 : 6; pass < 7; pass++) {
+        for (int pass = firstPass(); pass < 7; pass++) {
             long columns = passSize(width, PASS_X0[pass], PASS_DX[pass], pass);
             long rows = passSize(height, PASS_Y0[pass], PASS_DY[pass], pass);
             if (columns > 0 && rows > 0) {
@@ -320,7 +321,15 @@ final class PngDecoder {
         return size;
     }
 
-    /** Number of columns (or rows) of {@code size} that a pass visits; pass 6 of none = the image. */
+    /**
+     * Adam7's first pass, 0, or for a non-interlaced image 6: its one pass over every pixel, which
+     * {@link #passSize} and {@link #decodePass} treat as a step of 1 from (0, 0).
+     */
+    private int firstPass() {
+        return interlaced ? 0 : 6;
+    }
+
+    /** Number of columns (or rows) of {@code size} that a pass visits. */
     private int passSize(int size, int start, int step, int pass) {
         if (!interlaced) {
             return size;
@@ -493,8 +502,6 @@ final class PngDecoder {
             }
         }
     }
-
-    private byte[] greyMap;
 
     /** Grey sample (1 to 8 bits) to output byte: scaled to 8 bits, then through the curve with tRNS. */
     private byte[] greyMap() {

@@ -2,7 +2,8 @@ package owlet.runtime.image;
 
 /**
  * Run by {@link ImagesTest} in a JVM limited to java.base: PPM, BMP and PNG (written by
- * {@link PngEncoder}) must decode, JPEG must fail with the java.desktop message. Prints one line per check; exits non-zero on any surprise.
+ * {@link PngEncoder}) must decode, JPEG must fail with the java.desktop message. Prints one line per
+ * check; exits non-zero on any surprise.
  */
 public final class NoDesktopProbe {
     private NoDesktopProbe() {}
