@@ -7,8 +7,10 @@ import java.util.Objects;
 
 /**
  * Reads an image file into an {@link RgbImage}, choosing the decoder from the file's first bytes:
- * PGM/PPM ({@code P5}/{@code P6}) and BMP are decoded with java.base only; JPEG and PNG need the
- * {@code java.desktop} module ({@code javax.imageio}).
+ * PGM/PPM ({@code P5}/{@code P6}), BMP and JPEG are decoded with java.base only; PNG needs the
+ * {@code java.desktop} module ({@code javax.imageio}). A JPEG that embeds an ICC profile goes through
+ * {@code javax.imageio} when it is present, which converts it to sRGB; without it, such a file is
+ * decoded as stored, its profile ignored.
  *
  * <p>Any malformed, truncated or oversized input ends in an {@link ImageFormatException} whose
  * message names the file. Images over {@link #MAX_PIXELS} pixels are refused before anything is
@@ -53,7 +55,15 @@ public final class Images {
         if (startsWith(data, 'B', 'M')) {
             return BmpDecoder.decode(data, name);
         }
-        if (startsWith(data, 0xFF, 0xD8) || startsWith(data, 0x89, 'P', 'N', 'G')) { // JPEG, PNG
+        if (startsWith(data, 0xFF, 0xD8)) {
+            // javax.imageio converts a JPEG that embeds an ICC profile from that profile to sRGB (with
+            // LittleCMS); the reference outputs include that conversion, which JpegDecoder does not do.
+            if (IMAGE_IO && JpegDecoder.embedsIccProfile(data)) {
+                return ImageIoDecoder.decode(data, name);
+            }
+            return JpegDecoder.decode(data, name);
+        }
+        if (startsWith(data, 0x89, 'P', 'N', 'G')) {
             return decodeWithImageIo(data, name);
         }
         StringBuilder head = new StringBuilder();
@@ -79,8 +89,8 @@ public final class Images {
 
     private static RgbImage decodeWithImageIo(byte[] data, String name) throws ImageFormatException {
         if (!IMAGE_IO) {
-            throw new ImageFormatException(name + ": JPEG/PNG decoding needs the java.desktop module,"
-                    + " which this runtime image does not include; use PPM or BMP");
+            throw new ImageFormatException(name + ": PNG decoding needs the java.desktop module,"
+                    + " which this runtime image does not include; use JPEG, PPM or BMP");
         }
         return ImageIoDecoder.decode(data, name); // first use loads the class, and javax.imageio
     }
