@@ -1,6 +1,7 @@
 /**
  * Owlet's inference runtime: loads .tflite models and runs them with integer kernels that give the same
- * bytes as TensorFlow Lite. Depends on java.base only; java.desktop, when present, adds JPEG and PNG, and
+ * bytes as TensorFlow Lite. Depends on java.base only (PPM, BMP and JPEG are decoded in java.base);
+ * java.desktop, when present, adds PNG and the ICC colour conversion of JPEGs that embed a profile, and
  * jdk.incubator.vector, when present, the Vector API kernels (owlet.runtime.kernels.VectorSupport).
  */
 module owlet.runtime {

@@ -103,8 +103,8 @@ final class JpegDecoder {
     }
 
     private RgbImage decode() throws ImageFormatException {
-        if (data.length < 4 || (data[0] & 0xFF) != 0xFF || (data[1] & 0xFF) != 0xD8) {
-            throw error("truncated JPEG: no start-of-image marker");
+        if (data.length < 2 || (data[0] & 0xFF) != 0xFF || (data[1] & 0xFF) != 0xD8) {
+            throw error("not a JPEG file: no start-of-image marker");
         }
         pos = 2;
         while (true) {

@@ -1,8 +1,15 @@
 package owlet.runtime.image;
 
+import java.nio.file.Path;
+import owlet.runtime.api.Interpreter;
+import owlet.runtime.model.Model;
+
 /**
- * Run by {@link ImagesTest} in a JVM limited to java.base: PPM and BMP must decode, JPEG must fail
- * with the java.desktop message. Prints one line per check; exits non-zero on any surprise.
+ * Run by {@link ImagesTest} in a JVM limited to java.base: PPM and BMP must decode, PNG must fail with
+ * the java.desktop message, and each JPEG named on the command line is classified with the model named
+ * first, printing {@link #classify} lines for the parent to compare. Exits non-zero on any surprise.
+ *
+ * <p>Usage: {@code NoDesktopProbe model.tflite image.jpg...}
  */
 public final class NoDesktopProbe {
     private NoDesktopProbe() {}
@@ -16,10 +23,30 @@ public final class NoDesktopProbe {
         RgbImage bmp = Images.decode(TestImages.bmp(3, 2, 24, false), "a.bmp");
         System.out.println("ppm " + ppm + ", bmp " + bmp);
         try {
-            Images.decode(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0}, "a.jpg");
-            throw new AssertionError("JPEG decoded without java.desktop");
+            Images.decode(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}, "a.png");
+            throw new AssertionError("PNG decoded without java.desktop");
         } catch (ImageFormatException e) {
             System.out.println(e.getMessage());
         }
+        Model model = Model.load(Path.of(args[0]));
+        try (Interpreter interpreter = Interpreter.create(model, new Interpreter.Options(1, false))) {
+            for (int i = 1; i < args.length; i++) {
+                System.out.println(classify(model, interpreter, Images.read(Path.of(args[i])), args[i]));
+            }
+        }
+    }
+
+    /** "{@code file: WxH output <hex of the model's quantized output>}" for one decoded picture. */
+    static String classify(Model model, Interpreter interpreter, RgbImage image, String file) {
+        int size = model.input(0).dim(1);
+        interpreter.setInput(0, Preprocess.centerCropResize(image, size).rgb());
+        interpreter.run();
+        byte[] out = new byte[model.output(0).elementCount()];
+        interpreter.output(0, out);
+        StringBuilder hex = new StringBuilder();
+        for (byte b : out) {
+            hex.append(String.format("%02x", b));
+        }
+        return file + ": " + image.width() + "x" + image.height() + " output " + hex;
     }
 }
