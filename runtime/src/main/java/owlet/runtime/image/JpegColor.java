@@ -1,11 +1,17 @@
 package owlet.runtime.image;
 
 /**
- * The output stage of {@link JpegDecoder}, as libjpeg 6b runs it for {@code javax.imageio}: each
+ * The output stage of {@link JpegDecoder}, as libjpeg runs it for {@code javax.imageio}: each
  * component's blocks through {@link JpegIdct}, then chroma upsampled to full size ("fancy" triangle
- * filters for 2x1 and 2x2, plain replication for other integral ratios and for components two or fewer
- * samples wide), then YCbCr to RGB with libjpeg's 16-bit fixed-point tables. Greyscale gives
- * R = G = B; RGB-coded files are taken as stored.
+ * filters for 2x1, 2x2 and 1x2, plain replication for other integral ratios and for 2x1 and 2x2
+ * components two or fewer samples wide), then YCbCr to RGB with libjpeg's 16-bit fixed-point tables.
+ * Greyscale gives R = G = B; RGB-coded files are taken as stored.
+ *
+ * <p>Which libjpeg: Debian's OpenJDK (the project's JDK 17, and the Pi's) runs the system's
+ * libjpeg-turbo 2.1, other JDKs (e.g. Temurin) a bundled IJG libjpeg 6b. They differ in two places:
+ * 1x2 (4:4:0) chroma, which libjpeg-turbo filters and 6b replicates (done here as libjpeg-turbo does),
+ * and the block smoothing of progressive files whose scans leave some of the lowest AC coefficients
+ * unfinished, which libjpeg-turbo 2.1 does with a larger neighbourhood (done here as 6b does).
  */
 final class JpegColor {
     private static final int SCALE_BITS = 16;
@@ -38,22 +44,13 @@ final class JpegColor {
                 throw jpeg.error("truncated JPEG: component " + c.id + " has no scan");
             }
         }
-        if (jpeg.progressive()) {
-            for (JpegDecoder.Component c : comps) {
-                if (wouldSmooth(c)) {
-                    throw jpeg.unsupported("progressive JPEG whose scans leave coefficient "
-                            + firstUnrefined(c) + " of component " + c.id
-                            + " unfinished (libjpeg would smooth its blocks)");
-                }
-            }
-        }
         boolean ycc = comps.length == 3 && jpeg.threeComponentsAreYcc();
         int w = jpeg.width();
         int h = jpeg.height();
         byte[][] planes = new byte[comps.length][];
         JpegIdct idct = new JpegIdct();
         for (int i = 0; i < comps.length; i++) {
-            planes[i] = samples(comps[i], idct);
+            planes[i] = samples(comps[i], idct, jpeg.progressive() && wouldSmooth(comps[i]));
             comps[i].coef = null; // let the coefficients go before the output is allocated
         }
         byte[] rgb = new byte[RgbImage.byteLength(w, h)];
@@ -106,34 +103,82 @@ final class JpegColor {
         if (q[0] == 0 || q[1] == 0 || q[8] == 0 || q[16] == 0 || q[9] == 0 || q[2] == 0) {
             return false;
         }
-        return firstUnrefined(c) > 0;
-    }
-
-    /** The first of coefficients 1..5 (zig-zag order) not coded down to bit 0, or 0 if none. */
-    private static int firstUnrefined(JpegDecoder.Component c) {
         for (int k = 1; k <= 5; k++) {
             if (c.coefBits[k] != 0) {
-                return k;
+                return true;
             }
         }
-        return 0;
+        return false;
     }
 
     private static byte clamp(int v) {
         return (byte) (v < 0 ? 0 : v > 255 ? 255 : v);
     }
 
-    /** The component's samples: all stored blocks through the IDCT, row stride {@code blocksWide * 8}. */
-    private static byte[] samples(JpegDecoder.Component c, JpegIdct idct) {
+    /**
+     * The component's samples: all stored blocks through the IDCT, row stride {@code blocksWide * 8}.
+     * With {@code smooth}, the blocks of the image first get libjpeg's block smoothing (see {@link #smooth}).
+     */
+    private static byte[] samples(JpegDecoder.Component c, JpegIdct idct, boolean smooth) {
         int stride = c.blocksWide * 8;
         byte[] plane = new byte[stride * c.blocksHigh * 8];
         short[] coef = c.coef;
+        short[] work = new short[64];
         for (int by = 0; by < c.blocksHigh; by++) {
             for (int bx = 0; bx < c.blocksWide; bx++) {
-                idct.transform(coef, (by * c.blocksWide + bx) * 64, c.quant, plane, by * 8 * stride + bx * 8, stride);
+                int at = (by * c.blocksWide + bx) * 64;
+                int outAt = by * 8 * stride + bx * 8;
+                if (smooth && bx < c.scanBlocksWide && by < c.scanBlocksHigh) {
+                    System.arraycopy(coef, at, work, 0, 64);
+                    smooth(c, bx, by, work);
+                    idct.transform(work, 0, c.quant, plane, outAt, stride);
+                } else {
+                    idct.transform(coef, at, c.quant, plane, outAt, stride);
+                }
             }
         }
         return plane;
+    }
+
+    /**
+     * libjpeg's block smoothing (jdcoefct.c, after JPEG's Annex K.8): each of the five lowest AC
+     * coefficients still zero and not yet coded to bit 0 is predicted from the DC values of the 3x3
+     * neighbouring blocks (the image's edge blocks repeat), and clamped below the step of its last scan.
+     */
+    private static void smooth(JpegDecoder.Component c, int bx, int by, short[] work) {
+        short[] coef = c.coef;
+        int[] q = c.quant;
+        int left = Math.max(bx - 1, 0);
+        int right = Math.min(bx + 1, c.scanBlocksWide - 1);
+        int up = Math.max(by - 1, 0);
+        int down = Math.min(by + 1, c.scanBlocksHigh - 1);
+        int w = c.blocksWide;
+        long dc1 = coef[(up * w + left) * 64];
+        long dc2 = coef[(up * w + bx) * 64];
+        long dc3 = coef[(up * w + right) * 64];
+        long dc4 = coef[(by * w + left) * 64];
+        long dc5 = coef[(by * w + bx) * 64];
+        long dc6 = coef[(by * w + right) * 64];
+        long dc7 = coef[(down * w + left) * 64];
+        long dc8 = coef[(down * w + bx) * 64];
+        long dc9 = coef[(down * w + right) * 64];
+        long q00 = q[0];
+        predict(work, 1, c.coefBits[1], q[1], 36 * q00 * (dc4 - dc6));
+        predict(work, 8, c.coefBits[2], q[8], 36 * q00 * (dc2 - dc8));
+        predict(work, 16, c.coefBits[3], q[16], 9 * q00 * (dc2 + dc8 - 2 * dc5));
+        predict(work, 9, c.coefBits[4], q[9], 5 * q00 * (dc1 - dc3 - dc7 + dc9));
+        predict(work, 2, c.coefBits[5], q[2], 9 * q00 * (dc4 + dc6 - 2 * dc5));
+    }
+
+    private static void predict(short[] work, int at, int al, long quant, long num) {
+        if (al == 0 || work[at] != 0) {
+            return;
+        }
+        long pred = ((quant << 7) + Math.abs(num)) / (quant << 8);
+        if (al > 0 && pred >= 1 << al) {
+            pred = (1 << al) - 1;
+        }
+        work[at] = (short) (num >= 0 ? pred : -pred);
     }
 
     /**
