@@ -67,21 +67,34 @@ final class JpegIdct {
             int tmp11 = tmp1 + tmp2;
             int tmp12 = tmp1 - tmp2;
 
+            // Odd part, from inputs 7, 5, 3, 1.
             tmp0 = coef[c + 56] * quant[col + 56];
             tmp1 = coef[c + 40] * quant[col + 40];
             tmp2 = coef[c + 24] * quant[col + 24];
             tmp3 = coef[c + 8] * quant[col + 8];
-            int[] odd = oddPart(tmp0, tmp1, tmp2, tmp3);
+            z1 = tmp0 + tmp3;
+            z2 = tmp1 + tmp2;
+            z3 = tmp0 + tmp2;
+            int z4 = tmp1 + tmp3;
+            int z5 = (z3 + z4) * FIX_1_175875602;
+            z1 *= -FIX_0_899976223;
+            z2 *= -FIX_2_562915447;
+            z3 = z3 * -FIX_1_961570560 + z5;
+            z4 = z4 * -FIX_0_390180644 + z5;
+            tmp0 = tmp0 * FIX_0_298631336 + z1 + z3;
+            tmp1 = tmp1 * FIX_2_053119869 + z2 + z4;
+            tmp2 = tmp2 * FIX_3_072711026 + z2 + z3;
+            tmp3 = tmp3 * FIX_1_501321110 + z1 + z4;
             int round = 1 << (CONST_BITS - PASS1_BITS - 1);
             int shift = CONST_BITS - PASS1_BITS;
-            ws[col] = (tmp10 + odd[3] + round) >> shift;
-            ws[col + 56] = (tmp10 - odd[3] + round) >> shift;
-            ws[col + 8] = (tmp11 + odd[2] + round) >> shift;
-            ws[col + 48] = (tmp11 - odd[2] + round) >> shift;
-            ws[col + 16] = (tmp12 + odd[1] + round) >> shift;
-            ws[col + 40] = (tmp12 - odd[1] + round) >> shift;
-            ws[col + 24] = (tmp13 + odd[0] + round) >> shift;
-            ws[col + 32] = (tmp13 - odd[0] + round) >> shift;
+            ws[col] = (tmp10 + tmp3 + round) >> shift;
+            ws[col + 56] = (tmp10 - tmp3 + round) >> shift;
+            ws[col + 8] = (tmp11 + tmp2 + round) >> shift;
+            ws[col + 48] = (tmp11 - tmp2 + round) >> shift;
+            ws[col + 16] = (tmp12 + tmp1 + round) >> shift;
+            ws[col + 40] = (tmp12 - tmp1 + round) >> shift;
+            ws[col + 24] = (tmp13 + tmp0 + round) >> shift;
+            ws[col + 32] = (tmp13 - tmp0 + round) >> shift;
         }
         byte[] limit = RANGE_LIMIT;
         for (int row = 0; row < 64; row += 8) {
@@ -105,45 +118,34 @@ final class JpegIdct {
             int tmp13 = tmp0 - tmp3;
             int tmp11 = tmp1 + tmp2;
             int tmp12 = tmp1 - tmp2;
-            int[] odd = oddPart(ws[row + 7], ws[row + 5], ws[row + 3], ws[row + 1]);
+            // Odd part, as in the column pass.
+            tmp0 = ws[row + 7];
+            tmp1 = ws[row + 5];
+            tmp2 = ws[row + 3];
+            tmp3 = ws[row + 1];
+            z1 = tmp0 + tmp3;
+            z2 = tmp1 + tmp2;
+            z3 = tmp0 + tmp2;
+            int z4 = tmp1 + tmp3;
+            int z5 = (z3 + z4) * FIX_1_175875602;
+            z1 *= -FIX_0_899976223;
+            z2 *= -FIX_2_562915447;
+            z3 = z3 * -FIX_1_961570560 + z5;
+            z4 = z4 * -FIX_0_390180644 + z5;
+            tmp0 = tmp0 * FIX_0_298631336 + z1 + z3;
+            tmp1 = tmp1 * FIX_2_053119869 + z2 + z4;
+            tmp2 = tmp2 * FIX_3_072711026 + z2 + z3;
+            tmp3 = tmp3 * FIX_1_501321110 + z1 + z4;
             int shift = CONST_BITS + PASS1_BITS + 3;
             int round = 1 << (shift - 1);
-            out[o] = limit[((tmp10 + odd[3] + round) >> shift) & 1023];
-            out[o + 7] = limit[((tmp10 - odd[3] + round) >> shift) & 1023];
-            out[o + 1] = limit[((tmp11 + odd[2] + round) >> shift) & 1023];
-            out[o + 6] = limit[((tmp11 - odd[2] + round) >> shift) & 1023];
-            out[o + 2] = limit[((tmp12 + odd[1] + round) >> shift) & 1023];
-            out[o + 5] = limit[((tmp12 - odd[1] + round) >> shift) & 1023];
-            out[o + 3] = limit[((tmp13 + odd[0] + round) >> shift) & 1023];
-            out[o + 4] = limit[((tmp13 - odd[0] + round) >> shift) & 1023];
+            out[o] = limit[((tmp10 + tmp3 + round) >> shift) & 1023];
+            out[o + 7] = limit[((tmp10 - tmp3 + round) >> shift) & 1023];
+            out[o + 1] = limit[((tmp11 + tmp2 + round) >> shift) & 1023];
+            out[o + 6] = limit[((tmp11 - tmp2 + round) >> shift) & 1023];
+            out[o + 2] = limit[((tmp12 + tmp1 + round) >> shift) & 1023];
+            out[o + 5] = limit[((tmp12 - tmp1 + round) >> shift) & 1023];
+            out[o + 3] = limit[((tmp13 + tmp0 + round) >> shift) & 1023];
+            out[o + 4] = limit[((tmp13 - tmp0 + round) >> shift) & 1023];
         }
-    }
-
-    private final int[] odd = new int[4];
-
-    /**
-     * The odd part of one 8-point pass, from inputs 7, 5, 3, 1; returns {tmp0, tmp1, tmp2, tmp3}, which
-     * pair with even terms 13, 12, 11, 10.
-     */
-    private int[] oddPart(int tmp0, int tmp1, int tmp2, int tmp3) {
-        int z1 = tmp0 + tmp3;
-        int z2 = tmp1 + tmp2;
-        int z3 = tmp0 + tmp2;
-        int z4 = tmp1 + tmp3;
-        int z5 = (z3 + z4) * FIX_1_175875602;
-        tmp0 *= FIX_0_298631336;
-        tmp1 *= FIX_2_053119869;
-        tmp2 *= FIX_3_072711026;
-        tmp3 *= FIX_1_501321110;
-        z1 *= -FIX_0_899976223;
-        z2 *= -FIX_2_562915447;
-        z3 = z3 * -FIX_1_961570560 + z5;
-        z4 = z4 * -FIX_0_390180644 + z5;
-        int[] r = odd;
-        r[0] = tmp0 + z1 + z3;
-        r[1] = tmp1 + z2 + z4;
-        r[2] = tmp2 + z2 + z3;
-        r[3] = tmp3 + z1 + z4;
-        return r;
     }
 }
