@@ -3,9 +3,10 @@ package owlet.runtime.image;
 import java.util.Arrays;
 
 /**
- * Decodes JPEG (ITU T.81, JFIF/EXIF) with java.base only, to the same bytes as {@code javax.imageio},
- * which runs IJG libjpeg 6b: baseline, extended (8-bit) and progressive Huffman coding, greyscale or
- * three components, any integral chroma subsampling, restart intervals. Samples come from
+ * Decodes JPEG (ITU T.81, JFIF/EXIF) with java.base only, to the same bytes as {@code javax.imageio}
+ * (libjpeg; which one, and where they differ, see {@link JpegColor}): baseline, extended (8-bit) and
+ * progressive Huffman coding, greyscale or three components, any integral chroma subsampling, restart
+ * intervals. Colour space as ImageIO decides it: see {@link #threeComponentsAreYcc}. Samples come from
  * {@link JpegIdct}, chroma is upsampled and converted by {@link JpegColor}.
  *
  * <p>Arithmetic coding, 12-bit samples, lossless and hierarchical processes, and 2 or 4 components
@@ -761,10 +762,6 @@ final class JpegDecoder {
 
     boolean progressive() {
         return progressive;
-    }
-
-    String name() {
-        return name;
     }
 
     /**
