@@ -8,8 +8,9 @@ import owlet.runtime.io.MemoryBudget;
 
 /**
  * Reads an image file into an {@link RgbImage}, choosing the decoder from the file's first bytes:
- * PGM/PPM ({@code P5}/{@code P6}), BMP and PNG are decoded with java.base only; JPEG needs the
- * {@code java.desktop} module ({@code javax.imageio}).
+ * PGM/PPM ({@code P5}/{@code P6}), BMP, PNG and JPEG are decoded with java.base only. A JPEG that
+ * embeds an ICC profile goes through {@code javax.imageio} when the {@code java.desktop} module is
+ * present, which converts it to sRGB; without it, such a file is decoded as stored, its profile ignored.
  *
  * <p>Any malformed, truncated or oversized input ends in an {@link ImageFormatException} whose
  * message names the file. Images over {@link #MAX_PIXELS} pixels are refused before anything is
@@ -67,8 +68,13 @@ public final class Images {
         if (startsWith(data, 0x89, 'P', 'N', 'G')) {
             return PngDecoder.decode(data, name);
         }
-        if (startsWith(data, 0xFF, 0xD8)) { // JPEG
-            return decodeWithImageIo(data, name);
+        if (startsWith(data, 0xFF, 0xD8)) {
+            // javax.imageio converts a JPEG that embeds an ICC profile from that profile to sRGB (with
+            // LittleCMS); the reference outputs include that conversion, which JpegDecoder does not do.
+            if (IMAGE_IO && JpegDecoder.embedsIccProfile(data)) {
+                return ImageIoDecoder.decode(data, name);
+            }
+            return JpegDecoder.decode(data, name);
         }
         StringBuilder head = new StringBuilder();
         for (int i = 0; i < Math.min(4, data.length); i++) {
@@ -94,14 +100,6 @@ public final class Images {
             throw new ImageFormatException(name + ": decoding the " + width + "x" + height + " " + format + " image "
                     + shortfall);
         }
-    }
-
-    private static RgbImage decodeWithImageIo(byte[] data, String name) throws ImageFormatException {
-        if (!IMAGE_IO) {
-            throw new ImageFormatException(name + ": JPEG decoding needs the java.desktop module,"
-                    + " which this runtime image does not include; use PNG, PPM or BMP");
-        }
-        return ImageIoDecoder.decode(data, name); // first use loads the class, and javax.imageio
     }
 
     private static boolean imageIoAvailable() {

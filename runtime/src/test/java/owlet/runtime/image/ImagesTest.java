@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -27,8 +28,10 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import owlet.runtime.Shared;
+import owlet.runtime.api.Interpreter;
+import owlet.runtime.model.Model;
 
-/** Format detection, JPEG through javax.imageio, PNG against it, hostile input, and life without java.desktop. */
+/** Format detection, JPEG and PNG against javax.imageio, hostile input, and life without java.desktop. */
 class ImagesTest {
 
     private static byte[] encode(BufferedImage image, String format) throws IOException {
@@ -106,7 +109,7 @@ class ImagesTest {
         assertRejected(Arrays.copyOf(owl, 2), "JPEG");
         byte[] garbage = owl.clone();
         Arrays.fill(garbage, 2, garbage.length, (byte) 0x5A);
-        assertRejected(garbage, "cannot decode JPEG");
+        assertRejected(garbage, "corrupt JPEG: expected a marker at byte 2, found 0x5A");
         // A frame header declaring 60000 x 60000: refused before any raster is allocated.
         int[] header = {0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0xEA, 0x60, 0xEA, 0x60, 1, 1, 0x11, 0, // SOI, SOF0
             0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 63, 0, 0xFF, 0xD9}; // SOS, EOI
@@ -163,18 +166,31 @@ class ImagesTest {
     }
 
     @Test
-    void withoutJavaDesktopPpmBmpAndPngWorkAndJpegSaysWhy() throws Exception {
+    void withoutJavaDesktopEveryFormatDecodesAndJpegClassifiesAsWithImageIo() throws Exception {
         Path javaExe = Path.of(System.getProperty("java.home"), "bin", "java");
         String classPath = Path.of(Images.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 + File.pathSeparator
                 + Path.of(NoDesktopProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Process process = new ProcessBuilder(javaExe.toString(), "--limit-modules", "java.base",
-                "-cp", classPath, NoDesktopProbe.class.getName()).redirectErrorStream(true).start();
+        Path model = Shared.model("mobilenet_v1_0.25_128_quant");
+        List<String> jpegs = List.of(Shared.root().resolve("images/owl.jpg").toString(),
+                Shared.root().resolve("images/parrot.jpg").toString());
+        List<String> command = new ArrayList<>(List.of(javaExe.toString(), "--limit-modules", "java.base",
+                "-cp", classPath, NoDesktopProbe.class.getName(), model.toString()));
+        command.addAll(jpegs);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe timed out");
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "probe timed out");
         assertEquals(0, process.exitValue(), output);
         assertTrue(output.contains("png RgbImage[7x5]"), output);
-        assertTrue(output.contains("a.jpg: JPEG decoding needs the java.desktop module,"
-                + " which this runtime image does not include; use PNG, PPM or BMP"), output);
+        // The same classification in this JVM, the pictures decoded by javax.imageio.
+        Model loaded = Model.load(model);
+        try (Interpreter interpreter = Interpreter.create(loaded, new Interpreter.Options(1, false))) {
+            for (String jpeg : jpegs) {
+                RgbImage viaImageIo = ImageIoDecoder.decode(Files.readAllBytes(Path.of(jpeg)), jpeg);
+                String expected = NoDesktopProbe.classify(loaded, interpreter, viaImageIo, jpeg);
+                assertTrue(output.contains(expected + System.lineSeparator()),
+                        "expected the line\n" + expected + "\nin the probe's output:\n" + output);
+            }
+        }
     }
 }
