@@ -41,13 +41,14 @@ public final class Assembly {
     }
 
     public static Service build(DeviceConfig c, GpioFactory gpioFactory, InputStream stdin, PrintStream out,
-            PrintStream log, Clock clock) throws IOException, InvalidModelException {
+            PrintStream log, Clock clock) throws IOException, InvalidModelException, ConfigException {
         return build(c, gpioFactory, null, stdin, out, log, clock);
     }
 
     /** As above, with {@code cameraOverride} (when not null) in place of the configured camera. */
     public static Service build(DeviceConfig c, GpioFactory gpioFactory, FrameSource cameraOverride,
-            InputStream stdin, PrintStream out, PrintStream log, Clock clock) throws IOException, InvalidModelException {
+            InputStream stdin, PrintStream out, PrintStream log, Clock clock)
+            throws IOException, InvalidModelException, ConfigException {
         long start = clock.nanoTime();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -57,8 +58,13 @@ public final class Assembly {
                     : new CaptureStore(c.capturesDir(), c.capturesMaxCount(), c.capturesMaxBytes());
 
             long t0 = clock.nanoTime();
+            Labels labels = Labels.forModel(c.model(), c.labels());
             Model model = Model.load(c.model());
-            Classifier classifier = Classifier.create(model, labels(c), c.threads());
+            labels = labels.fitOutputs(model.output(0).elementCount(), w -> log.println("owlet run: warning: " + w));
+            for (OutputRule rule : c.outputs()) {
+                rule.checkLabels(labels);
+            }
+            Classifier classifier = Classifier.create(model, labels, c.threads());
             opened.add(classifier);
             log.printf("owlet run: loaded %s in %d ms%n", c.model(),
                     TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - t0));
@@ -104,7 +110,7 @@ public final class Assembly {
             return new Service(new Service.Parts(classifier, c.topK(), c.threshold(), trigger, camera, outputs,
                     results, captures, deleteStills, c.cameraTimeoutMillis(), c.healthIntervalSeconds(), clock, gpio),
                     log, start);
-        } catch (IOException | InvalidModelException | RuntimeException e) {
+        } catch (IOException | InvalidModelException | ConfigException | RuntimeException e) {
             for (AutoCloseable c2 : opened) {
                 try {
                     c2.close();
@@ -114,19 +120,5 @@ public final class Assembly {
             }
             throw e;
         }
-    }
-
-    private static Labels labels(DeviceConfig c) throws IOException {
-        if (c.labels() != null) {
-            return Labels.load(c.labels());
-        }
-        Path dir = c.model().toAbsolutePath().getParent();
-        for (String name : new String[] {"imagenet_labels.txt", "labels.txt"}) {
-            Path p = dir == null ? null : dir.resolve(name);
-            if (p != null && Files.isRegularFile(p)) {
-                return Labels.load(p);
-            }
-        }
-        return Labels.none();
     }
 }

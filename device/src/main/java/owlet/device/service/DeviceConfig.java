@@ -1,7 +1,7 @@
 package owlet.device.service;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +17,7 @@ import owlet.device.camera.PixelFormat;
 import owlet.device.gpio.Edge;
 import owlet.device.gpio.Pull;
 import owlet.runtime.cli.Cli;
+import owlet.runtime.io.InputFiles;
 
 /**
  * The settings of {@code owlet run}, read from a {@code .properties} file and checked all at once, so a
@@ -50,10 +51,13 @@ public record DeviceConfig(
             "captures.dir", "captures.max-count", "captures.max-mb", "health.interval-s");
     private static final Set<String> OUTPUT_KEYS = Set.of("pin", "active", "labels", "min-score", "hold-ms");
 
+    /** Configuration files larger than this are refused (a full one is a few KB). */
+    public static final long MAX_FILE_BYTES = 1L << 20;
+
     public static DeviceConfig load(Path file) throws IOException, ConfigException {
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
+        try {
+            p.load(new StringReader(InputFiles.readText(file, MAX_FILE_BYTES)));
         } catch (IllegalArgumentException e) { // a malformed \\uXXXX escape
             throw new ConfigException(file + ": " + e.getMessage());
         }

@@ -3,10 +3,10 @@ package owlet.runtime.model;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.List;
+import owlet.runtime.io.InputFiles;
 
 /**
  * A parsed {@code .tflite} model: the first subgraph's tensors (constants with their bytes), operators in
@@ -45,12 +45,8 @@ public final class Model {
 
     /** Reads and validates a model file. */
     public static Model load(Path file) throws IOException, InvalidModelException {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "model file not found");
-        }
+        InputFiles.requireRegularFile(file); // a FIFO or device is refused before it is opened
+        long size = Files.size(file);
         if (size > MAX_FILE_BYTES) {
             throw new InvalidModelException(file + ": " + size + " bytes is larger than the "
                     + MAX_FILE_BYTES + "-byte limit for a model file");
