@@ -21,6 +21,7 @@ import owlet.device.trigger.LineTrigger;
 import owlet.device.trigger.TimerTrigger;
 import owlet.device.trigger.TriggerSource;
 import owlet.runtime.api.Classifier;
+import owlet.runtime.api.Interpreter;
 import owlet.runtime.api.Labels;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
@@ -60,12 +61,13 @@ public final class Assembly {
             long t0 = clock.nanoTime();
             Labels labels = Labels.forModel(c.model(), c.labels());
             Model model = Model.load(c.model());
+            Interpreter interpreter = Interpreter.create(model, c.threads()); // the model's own errors first
+            opened.add(interpreter);
             labels = labels.fitOutputs(model.output(0).elementCount(), w -> log.println("owlet run: warning: " + w));
             for (OutputRule rule : c.outputs()) {
                 rule.checkLabels(labels);
             }
-            Classifier classifier = Classifier.create(model, labels, c.threads());
-            opened.add(classifier);
+            Classifier classifier = new Classifier(interpreter, labels);
             log.printf("owlet run: loaded %s in %d ms%n", c.model(),
                     TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - t0));
 

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 import owlet.runtime.api.Classification;
 import owlet.runtime.api.Classifier;
+import owlet.runtime.api.Interpreter;
 import owlet.runtime.api.Labels;
 import owlet.runtime.image.Images;
 import owlet.runtime.io.InputFiles;
@@ -82,8 +83,9 @@ public final class ClassifyCommand implements Command {
         Model model = Model.load(modelPath);
         Batch batch = new Batch(json, out, err);
         List<Path> images = batch.expand(args.positional(), recursive);
-        labels = labels.fitOutputs(model.output(0).elementCount(), w -> err.println("owlet classify: warning: " + w));
-        try (Classifier classifier = Classifier.create(model, labels, threads)) {
+        try (Interpreter interpreter = Interpreter.create(model, threads)) { // the model's own errors first
+            Classifier classifier = new Classifier(interpreter,
+                    labels.fitOutputs(model.output(0).elementCount(), w -> err.println("owlet classify: warning: " + w)));
             batch.classifyAll(classifier, images, top, threshold, raw, System::nanoTime);
         }
         return batch.failures == 0 ? 0 : 1;

@@ -43,7 +43,10 @@ public final class Model {
         }
     }
 
-    /** Reads and validates a model file. */
+    /**
+     * Reads and validates a model file: a regular file ({@link InputFiles}) with TFLite's file identifier,
+     * then everything {@link #parse} checks.
+     */
     public static Model load(Path file) throws IOException, InvalidModelException {
         InputFiles.requireRegularFile(file); // a FIFO or device is refused before it is opened
         long size = Files.size(file);
@@ -51,7 +54,13 @@ public final class Model {
             throw new InvalidModelException(file + ": " + size + " bytes is larger than the "
                     + MAX_FILE_BYTES + "-byte limit for a model file");
         }
-        return parse(ByteBuffer.wrap(Files.readAllBytes(file)), file.getFileName().toString());
+        byte[] bytes = Files.readAllBytes(file);
+        if (bytes.length < 8 || bytes[4] != 'T' || bytes[5] != 'F' || bytes[6] != 'L' || bytes[7] != '3') {
+            // Every .tflite file carries the schema's file identifier at byte 4 (TFLite's verifier requires it):
+            // without it, this is some other file, and saying so beats an error from deep inside the parse.
+            throw new InvalidModelException(file + ": not a TensorFlow Lite model (no 'TFL3' identifier at byte 4)");
+        }
+        return parse(ByteBuffer.wrap(bytes), file.getFileName().toString());
     }
 
     /** Parses and validates a model held in memory. */

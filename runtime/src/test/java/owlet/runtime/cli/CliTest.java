@@ -106,8 +106,8 @@ class CliTest {
         Files.writeString(junk, "this is not a model at all");
         r = owlet("inspect", "--model", junk.toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().startsWith("owlet inspect: invalid model: "), r.err());
-        assertTrue(!r.err().contains("Exception"), r.err());
+        assertEquals("owlet inspect: invalid model: " + junk + ": not a TensorFlow Lite model (no 'TFL3' identifier"
+                + " at byte 4)", r.err().strip());
     }
 
     @Test
@@ -235,6 +235,11 @@ class CliTest {
         r = owlet("classify", "--model", model, "--labels", binaryLabels.toString(), missing.toString());
         assertEquals(1, r.code());
         assertEquals("owlet classify: " + binaryLabels + ": not a text file", r.err().strip());
+
+        r = owlet("classify", "--model", Shared.model("ssd_mobilenet_v1_coco_quant").toString(), missing.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("owlet classify: invalid model: operator CUSTOM 'TFLite_Detection_PostProcess'"
+                + " (op #"), "the model's own problem before its labels: " + r.err());
 
         Path notAnImage = Files.writeString(dir.resolve("notes.ppm"), "hello");
         r = owlet("classify", "--model", model, notAnImage.toString());
