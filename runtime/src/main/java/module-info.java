@@ -11,6 +11,7 @@ module owlet.runtime {
 
     exports owlet.runtime.api;
     exports owlet.runtime.image;
+    exports owlet.runtime.io;
     exports owlet.runtime.model;
     exports owlet.runtime.quant;
     exports owlet.runtime.kernels;

@@ -1,22 +1,18 @@
 package owlet.device.camera;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import owlet.device.trigger.Clock;
 import owlet.runtime.image.Images;
+import owlet.runtime.io.InputFiles;
 
 /**
  * Pictures from a file or a directory, for laptops and tests: each trigger takes the next image file in
- * name order (a directory's direct children with an image extension), starting over after the last.
+ * name order (a directory's direct children with an image extension, {@link InputFiles#imageFiles}), starting over after the last.
  */
 public final class FileSource implements FrameSource {
-    private static final List<String> EXTENSIONS = List.of(".bmp", ".ppm", ".pgm", ".jpg", ".jpeg", ".png");
-
     private final Path path;
     private final Clock clock;
     private List<Path> files = List.of();
@@ -41,20 +37,12 @@ public final class FileSource implements FrameSource {
         if (!Files.isDirectory(path)) {
             throw new IOException("camera: " + path + " is neither an image file nor a directory");
         }
-        List<Path> found = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(path)) {
-            for (Path p : ds) {
-                String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                if (Files.isRegularFile(p) && EXTENSIONS.stream().anyMatch(name::endsWith)) {
-                    found.add(p);
-                }
-            }
-        }
+        List<Path> found = InputFiles.imageFiles(path, false);
         if (found.isEmpty()) {
-            throw new IOException("camera: no image files (" + String.join(" ", EXTENSIONS) + ") in " + path);
+            throw new IOException("camera: no image files (" + String.join(" ", InputFiles.IMAGE_EXTENSIONS) + ") in "
+                    + path);
         }
-        found.sort(null);
-        files = List.copyOf(found);
+        files = found;
     }
 
     @Override

@@ -21,6 +21,7 @@ import owlet.device.trigger.LineTrigger;
 import owlet.device.trigger.TimerTrigger;
 import owlet.device.trigger.TriggerSource;
 import owlet.runtime.api.Classifier;
+import owlet.runtime.api.Interpreter;
 import owlet.runtime.api.Labels;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
@@ -41,13 +42,14 @@ public final class Assembly {
     }
 
     public static Service build(DeviceConfig c, GpioFactory gpioFactory, InputStream stdin, PrintStream out,
-            PrintStream log, Clock clock) throws IOException, InvalidModelException {
+            PrintStream log, Clock clock) throws IOException, InvalidModelException, ConfigException {
         return build(c, gpioFactory, null, stdin, out, log, clock);
     }
 
     /** As above, with {@code cameraOverride} (when not null) in place of the configured camera. */
     public static Service build(DeviceConfig c, GpioFactory gpioFactory, FrameSource cameraOverride,
-            InputStream stdin, PrintStream out, PrintStream log, Clock clock) throws IOException, InvalidModelException {
+            InputStream stdin, PrintStream out, PrintStream log, Clock clock)
+            throws IOException, InvalidModelException, ConfigException {
         long start = clock.nanoTime();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -71,9 +73,15 @@ public final class Assembly {
             }
 
             long t0 = clock.nanoTime();
+            Labels labels = Labels.forModel(c.model(), c.labels());
             Model model = Model.load(c.model());
-            Classifier classifier = Classifier.create(model, labels(c), c.threads());
-            opened.add(classifier);
+            Interpreter interpreter = Interpreter.create(model, c.threads()); // the model's own errors first
+            opened.add(interpreter);
+            labels = labels.fitOutputs(model.output(0).elementCount(), w -> log.println("owlet run: warning: " + w));
+            for (OutputRule rule : c.outputs()) {
+                rule.checkLabels(labels);
+            }
+            Classifier classifier = new Classifier(interpreter, labels);
             log.printf("owlet run: loaded %s in %d ms%n", c.model(),
                     TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - t0));
 
@@ -119,7 +127,7 @@ public final class Assembly {
                     results, captures, deleteStills, c.cameraTimeoutMillis(), c.healthIntervalSeconds(), clock, gpio, mqtt,
                     new RecentResults(c.http() == null ? 1 : c.http().history()), status),
                     log, start);
-        } catch (IOException | InvalidModelException | RuntimeException e) {
+        } catch (IOException | InvalidModelException | ConfigException | RuntimeException e) {
             for (AutoCloseable c2 : opened) {
                 try {
                     c2.close();
@@ -133,19 +141,5 @@ public final class Assembly {
 
     private static String hostForUrl(String bind) {
         return bind.contains(":") ? "[" + bind + "]" : bind;
-    }
-
-    private static Labels labels(DeviceConfig c) throws IOException {
-        if (c.labels() != null) {
-            return Labels.load(c.labels());
-        }
-        Path dir = c.model().toAbsolutePath().getParent();
-        for (String name : new String[] {"imagenet_labels.txt", "labels.txt"}) {
-            Path p = dir == null ? null : dir.resolve(name);
-            if (p != null && Files.isRegularFile(p)) {
-                return Labels.load(p);
-            }
-        }
-        return Labels.none();
     }
 }

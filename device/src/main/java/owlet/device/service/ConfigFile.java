@@ -1,23 +1,18 @@
 package owlet.device.service;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import owlet.runtime.io.InputFiles;
 
 /**
  * Reads a configuration file as {@link Properties}, stricter than {@link Properties#load}: the file must be
- * UTF-8 text of at most {@value #MAX_BYTES} bytes (a binary file is "not a text file", not a decoder's
- * "Input length = 1"), and a key given twice is an error naming both lines (Properties would silently keep
- * the last).
+ * a regular file of UTF-8 text of at most {@value #MAX_BYTES} bytes (a binary file is "not a text file", not a
+ * decoder's "Input length = 1"; a FIFO is refused before it is opened), and a key given twice is an error
+ * naming both lines (Properties would silently keep the last).
  */
 final class ConfigFile {
     /** Largest configuration file read; a real one is a few kilobytes. */
@@ -26,23 +21,8 @@ final class ConfigFile {
     private ConfigFile() {}
 
     static Properties read(Path file) throws IOException, ConfigException {
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes(MAX_BYTES + 1);
-        }
-        if (bytes.length > MAX_BYTES) {
-            throw new ConfigException(file + ": more than " + MAX_BYTES + " bytes; not a configuration file");
-        }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new ConfigException("not a text file: " + file + " (it is not UTF-8)");
-        }
-        if (text.indexOf('\0') >= 0) {
-            throw new ConfigException("not a text file: " + file + " (it holds NUL bytes)");
-        }
+        // A special file is refused before it is opened; then at most MAX_BYTES of strict UTF-8 without NULs.
+        String text = InputFiles.readText(file, MAX_BYTES);
         Properties all = new Properties();
         Map<String, Integer> firstLine = new HashMap<>();
         String[] lines = text.split("\r\n|\r|\n", -1);

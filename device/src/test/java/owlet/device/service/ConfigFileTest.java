@@ -50,19 +50,19 @@ class ConfigFileTest {
     void aBinaryFileIsNotATextFile() throws Exception {
         Path f = dir.resolve("model.tflite");
         Files.write(f, new byte[] {0x1c, 0, 0, 0, 'T', 'F', 'L', '3', (byte) 0xff, (byte) 0xfe});
-        ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.read(f));
-        assertEquals("not a text file: " + f + " (it is not UTF-8)", e.getMessage());
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> ConfigFile.read(f));
+        assertEquals(f + ": not a text file", e.getMessage());
         Files.write(f, new byte[] {'a', '=', 0, 'b'});
-        e = assertThrows(ConfigException.class, () -> ConfigFile.read(f));
-        assertEquals("not a text file: " + f + " (it holds NUL bytes)", e.getMessage());
+        e = assertThrows(java.io.IOException.class, () -> ConfigFile.read(f));
+        assertEquals(f + ": not a text file", e.getMessage());
     }
 
     @Test
     void anOversizedFileIsRefusedWithoutReadingItAll() throws Exception {
         Path f = dir.resolve("big.properties");
         Files.write(f, new byte[ConfigFile.MAX_BYTES + 1]);
-        ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.read(f));
-        assertTrue(e.getMessage().contains("more than " + ConfigFile.MAX_BYTES + " bytes"), e.getMessage());
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> ConfigFile.read(f));
+        assertTrue(e.getMessage().contains("more than the limit of " + ConfigFile.MAX_BYTES), e.getMessage());
     }
 
     @Test

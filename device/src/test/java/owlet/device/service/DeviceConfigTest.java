@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import owlet.device.camera.PixelFormat;
 import owlet.device.gpio.Edge;
 import owlet.device.gpio.Pull;
 import owlet.runtime.api.Classification;
+import owlet.runtime.api.Labels;
 
 class DeviceConfigTest {
     private static Properties props(String... kv) {
@@ -150,6 +152,26 @@ class DeviceConfigTest {
         assertEquals("::", open.bind());
         assertEquals(5, open.history());
         assertFalse(open.toString().contains("0123456789abcdefXYZ"), "the token is never printed");
+    }
+
+    @Test
+    void outputRulesAreCheckedAgainstTheLabelFile() throws Exception {
+        Labels labels = Labels.parse("background\ntabby, tabby cat\nEgyptian cat\nPersian cat\n", "labels.txt");
+        OutputRule ok = new OutputRule("led", 27, true, Set.of("TABBY", "egyptian cat"), 0.5f, 0);
+        ok.checkLabels(labels);
+        OutputRule typo = new OutputRule("led", 27, true, Set.of("persian kat"), 0.5f, 0);
+        ConfigException e = assertThrows(ConfigException.class, () -> typo.checkLabels(labels));
+        assertEquals("'output.led.labels': 'persian kat' is not a label of labels.txt; closest: 'Persian cat'",
+                e.getMessage());
+        OutputRule prefix = new OutputRule("led", 27, true, Set.of("Egypt"), 0.5f, 0);
+        e = assertThrows(ConfigException.class, () -> prefix.checkLabels(labels));
+        assertTrue(e.getMessage().endsWith("; closest: 'Egyptian cat'"), e.getMessage());
+        OutputRule far = new OutputRule("led", 27, true, Set.of("zebra"), 0.5f, 0);
+        e = assertThrows(ConfigException.class, () -> far.checkLabels(labels));
+        assertEquals("'output.led.labels': 'zebra' is not a label of labels.txt", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ok.checkLabels(Labels.none()));
+        assertTrue(e.getMessage().contains("needs a label file, and there is none"), e.getMessage());
+        new OutputRule("led", 27, true, Set.of("#282"), 0.5f, 0).checkLabels(Labels.none());
     }
 
     @Test

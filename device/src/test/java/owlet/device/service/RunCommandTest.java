@@ -90,6 +90,52 @@ class RunCommandTest {
         assertTrue(err().contains("absent.properties: no such file"), err());
     }
 
+    /** A FIFO made with mkfifo(1); the test is skipped where there is none. */
+    static Path fifo(Path dir, String name) throws Exception {
+        Path p = dir.resolve(name);
+        try {
+            org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", p.toString()).start().waitFor() == 0);
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no mkfifo");
+        }
+        return p;
+    }
+
+    @Test
+    void anOutputRuleNamingALabelTheFileLacksSuggestsTheClosest() throws Exception {
+        Path config = config("outputs = led", "output.led.pin = 27", "output.led.labels = Egyptian cat, tabby kat");
+        assertEquals(1, run("run", "--config", config.toString()));
+        assertEquals("owlet run: 'output.led.labels': 'tabby kat' is not a label of "
+                + ServiceHarness.MODEL.resolveSibling("imagenet_labels.txt") + "; closest: 'tabby, tabby cat'",
+                err().strip());
+    }
+
+    @Test
+    void aFifoOrABinaryFileAsConfigIsRefusedAtOnce() throws Exception {
+        Path fifo = fifo(tmp, "owlet.fifo");
+        int code = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> run("run", "--config", fifo.toString()));
+        assertEquals(1, code);
+        assertEquals("owlet run: " + fifo + ": not a regular file (FIFO)", err().strip());
+        err.reset();
+        Path binary = Files.write(tmp.resolve("owlet.bin"), new byte[] {0x1c, 0, 0, 0, 'T', 'F', 'L', '3'});
+        assertEquals(1, run("run", "--config", binary.toString()));
+        assertEquals("owlet run: " + binary + ": not a text file", err().strip());
+        err.reset();
+        assertEquals(1, run("run", "--config", tmp.toString()));
+        assertEquals("owlet run: " + tmp + ": is a directory", err().strip());
+    }
+
+    @Test
+    void aLabelsFifoIsRefusedAtOnce() throws Exception {
+        Path fifo = fifo(tmp, "labels.fifo");
+        Path config = config("labels = " + fifo);
+        int code = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> run("run", "--config", config.toString()));
+        assertEquals(1, code);
+        assertEquals("owlet run: " + fifo + ": not a regular file (FIFO)", err().strip());
+    }
+
     @Test
     void sigtermFinishesTheCaptureInFlightFlushesAndExitsZero() throws Exception {
         Path results = tmp.resolve("results.jsonl");

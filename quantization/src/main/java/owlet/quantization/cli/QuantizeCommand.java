@@ -8,16 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
 import owlet.quantization.ptq.Calibration;
 import owlet.quantization.ptq.Evaluation;
 import owlet.quantization.ptq.Quantizer;
 import owlet.quantization.ptq.RangeMethod;
 import owlet.runtime.api.Interpreter;
 import owlet.runtime.cli.Args;
+import owlet.runtime.cli.Cli;
 import owlet.runtime.cli.Command;
 import owlet.runtime.image.Images;
 import owlet.runtime.image.Preprocess;
+import owlet.runtime.io.InputFiles;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.ModelWriter;
 import owlet.runtime.model.TensorType;
@@ -108,33 +109,57 @@ public final class QuantizeCommand implements Command {
         }
 
         Calibration ranges = new Calibration(f, method);
-        int size = f.input(0).dim(1);
+        int[] shape = f.input(0).shape();
         float[] input = new float[f.input(0).elementCount()];
+        int failed = 0;
         for (int i = 0; i < calibration.size(); i++) {
-            byte[] rgb = Preprocess.centerCropResize(Images.read(calibration.get(i)), size).rgb();
-            for (int k = 0; k < rgb.length; k++) {
-                input[k] = ((rgb[k] & 0xFF) - 127.5f) / 127.5f;
+            Path image = calibration.get(i);
+            try {
+                byte[] pixels = Preprocess.forInput(Images.read(image), shape[2], shape[1], shape[3]);
+                for (int k = 0; k < pixels.length; k++) {
+                    input[k] = ((pixels[k] & 0xFF) - 127.5f) / 127.5f;
+                }
+                ranges.observe(input);
+            } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                // One bad file costs its own image, never the calibration.
+                failed++;
+                err.println("owlet quantize: " + named(image, e));
             }
-            ranges.observe(input);
             progress(err, "calibrating (" + method.label() + ")", i + 1, calibration.size());
+        }
+        int calibrationFailures = failed;
+        if (failed == calibration.size()) {
+            err.println("owlet quantize: none of the " + failed + " images of " + calibrateDir + " could be read");
+            return 1;
         }
         Model q = Quantizer.quantize(f, ranges, dst.getFileName().toString());
         ModelWriter.write(q, dst);
         Model written = Model.load(dst);
         Interpreter.create(written);
         out.println("wrote " + dst + ": int8, " + written.operators().size() + " operators, calibrated on "
-                + calibration.size() + " images of " + calibrateDir + " (" + method.label() + " ranges)");
+                + (calibration.size() - calibrationFailures) + " images of " + calibrateDir + " (" + method.label() + " ranges)");
 
         if (!evaluation.isEmpty()) {
             Model baseline = baselinePath == null ? null : Model.load(Path.of(baselinePath));
             Evaluation eval = new Evaluation(f, written, baseline);
             for (int i = 0; i < evaluation.size(); i++) {
-                eval.add(evaluation.get(i));
+                try {
+                    eval.add(evaluation.get(i));
+                } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                    failed++;
+                    err.println("owlet quantize: " + named(evaluation.get(i), e));
+                }
                 progress(err, "evaluating", i + 1, evaluation.size());
             }
             eval.print(out, baselinePath == null ? "" : Path.of(baselinePath).getFileName().toString());
         }
-        return 0;
+        return failed == 0 ? 0 : 1;
+    }
+
+    /** "PATH: what went wrong", the path once. */
+    private static String named(Path image, Throwable e) {
+        String m = e instanceof IOException io ? Cli.describe(io) : "internal error: " + e;
+        return m.contains(image.toString()) ? m : image + ": " + m;
     }
 
     private static void progress(PrintStream err, String what, int done, int total) {
@@ -144,12 +169,6 @@ public final class QuantizeCommand implements Command {
     }
 
     static List<Path> images(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "not a directory of images");
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
-                    .matches(".*\\.(jpe?g|png|bmp|ppm|pgm)")).sorted().toList();
-        }
+        return InputFiles.imageFiles(dir, false);
     }
 }

@@ -13,7 +13,6 @@ import owlet.runtime.api.Classifier;
 import owlet.runtime.api.Interpreter;
 import owlet.runtime.api.Labels;
 import owlet.runtime.image.Images;
-import owlet.runtime.image.Preprocess;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.Operator;
@@ -64,7 +63,7 @@ public final class Evaluation {
 
     /** Classifies one image with every model and accumulates the figures. */
     public void add(Path image) throws IOException {
-        byte[] rgb = Preprocess.centerCropResize(Images.read(image), floatRun.inputSize()).rgb();
+        byte[] rgb = floatRun.prepare(Images.read(image));
         Interpreter f = floatRun.interpreter();
         floatRun.fillInput(rgb);
         f.run(i -> {

@@ -10,15 +10,18 @@ import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
 
 /**
- * Image classification over an interpreter: preprocess (central square crop, bilinear resize to the
- * model's input), fill the input tensor, run, rank the outputs. Ranking is by quantized value, highest
+ * Image classification over an interpreter: preprocess (central crop at the input's aspect ratio, bilinear
+ * resize to the model's input, gray for a 1-channel input: {@link Preprocess#forInput}), fill the input
+ * tensor, run, rank the outputs. Ranking is by quantized value, highest
  * first, ties to the lower index, as in TFLite's reference outputs. Not thread-safe: one per thread.
  * {@link #close()} closes the interpreter (and stops its worker threads, if any).
  */
 public final class Classifier implements AutoCloseable {
     private final Interpreter interpreter;
     private final Labels labels;
-    private final int size;
+    private final int width;
+    private final int height;
+    private final int channels;
     private final Tensor input;
     private final Tensor output;
     private final byte[] input8;
@@ -32,9 +35,9 @@ public final class Classifier implements AutoCloseable {
         this.input = interpreter.inputTensor(0);
         this.output = interpreter.outputTensor(0);
         int[] s = input.shape();
-        if (s.length != 4 || s[0] != 1 || s[1] != s[2] || s[3] != 3) {
+        if (s.length != 4 || s[0] != 1 || s[1] < 1 || s[2] < 1 || (s[3] != 3 && s[3] != 1)) {
             throw new InvalidModelException("input " + input.describe()
-                    + " is not an image classifier input of shape [1, S, S, 3]");
+                    + " is not an image input of shape [1, height, width, 3] or [1, height, width, 1]");
         }
         if (input.type() != TensorType.UINT8 && input.type() != TensorType.INT8 && input.type() != TensorType.FLOAT32) {
             throw new InvalidModelException("input " + input.describe() + " has unsupported type " + input.type());
@@ -42,11 +45,13 @@ public final class Classifier implements AutoCloseable {
         if (output.type() != TensorType.UINT8 && output.type() != TensorType.INT8 && output.type() != TensorType.FLOAT32) {
             throw new InvalidModelException("output " + output.describe() + " has unsupported type " + output.type());
         }
-        this.size = s[1];
+        this.height = s[1];
+        this.width = s[2];
+        this.channels = s[3];
         this.input8 = new byte[input.elementCount()];
         this.inputFloat = input.type() == TensorType.FLOAT32 ? new float[input.elementCount()] : null;
         this.scores = new float[output.elementCount()];
-        this.raw = output.type() == TensorType.FLOAT32 ? null : new byte[output.elementCount()];
+        this.raw = new byte[output.byteSize()];
     }
 
     public static Classifier create(Model model, Labels labels) throws InvalidModelException {
@@ -67,22 +72,44 @@ public final class Classifier implements AutoCloseable {
         return interpreter;
     }
 
-    /** The side of the square input image the model takes. */
+    /** The side of the square input image the model takes (its height, for a non-square input). */
     public int inputSize() {
-        return size;
+        return height;
+    }
+
+    public int inputWidth() {
+        return width;
+    }
+
+    public int inputHeight() {
+        return height;
+    }
+
+    /** 3 for RGB, 1 for gray. */
+    public int inputChannels() {
+        return channels;
+    }
+
+    /** The number of scores the model gives: the output tensor's element count. */
+    public int outputCount() {
+        return scores.length;
+    }
+
+    /** {@code image} as the input takes it: {@link Preprocess#forInput} at the input's shape. */
+    public byte[] prepare(RgbImage image) {
+        return Preprocess.forInput(image, width, height, channels);
     }
 
     /** Preprocesses {@code image}, runs the model and returns the best {@code topK} with score ≥ threshold. */
     public List<Classification> classify(RgbImage image, int topK, float threshold) {
-        RgbImage prepared = Preprocess.centerCropResize(image, size);
-        fillInput(prepared.rgb());
+        fillInput(prepare(image));
         interpreter.run();
         return ranked(topK, threshold);
     }
 
     /**
-     * Fills the input from prepared S×S RGB bytes: uint8 as is, int8 as {@code byte - 128}, float as
-     * {@code (byte - 127.5) / 127.5} (MobileNet's [-1, 1] normalisation).
+     * Fills the input from prepared pixel bytes ({@link #prepare}: height × width × channels): uint8 as is,
+     * int8 as {@code byte - 128}, float as {@code (byte - 127.5) / 127.5} (MobileNet's [-1, 1] normalisation).
      */
     public void fillInput(byte[] rgb) {
         if (rgb.length != input8.length) {
@@ -106,12 +133,23 @@ public final class Classifier implements AutoCloseable {
         }
     }
 
-    /** The raw bytes of the output tensor after the last run (null for a float output). */
+    /**
+     * The raw bytes of the output tensor after the last run: one byte per value for uint8 and int8, and for
+     * float32 each value's four bytes, little-endian (as in a {@code .tflite} buffer).
+     */
     public byte[] rawOutput() {
-        if (raw == null) {
-            return null;
+        if (output.type() == TensorType.FLOAT32) {
+            interpreter.outputAsFloat(0, scores);
+            for (int i = 0; i < scores.length; i++) {
+                int bits = Float.floatToRawIntBits(scores[i]);
+                raw[4 * i] = (byte) bits;
+                raw[4 * i + 1] = (byte) (bits >> 8);
+                raw[4 * i + 2] = (byte) (bits >> 16);
+                raw[4 * i + 3] = (byte) (bits >> 24);
+            }
+        } else {
+            interpreter.output(0, raw);
         }
-        interpreter.output(0, raw);
         return raw.clone();
     }
 

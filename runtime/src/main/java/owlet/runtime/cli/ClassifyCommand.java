@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import owlet.runtime.api.Classification;
 import owlet.runtime.api.Classifier;
+import owlet.runtime.api.Interpreter;
 import owlet.runtime.api.Labels;
 import owlet.runtime.image.Images;
-import owlet.runtime.image.RgbImage;
+import owlet.runtime.io.InputFiles;
 import owlet.runtime.model.Model;
 
 /** {@code owlet classify}: classify images with a model loaded once. */
@@ -25,71 +29,132 @@ public final class ClassifyCommand implements Command {
         return "classify images with a .tflite model";
     }
 
+    /** Batches larger than this get progress lines on stderr. */
+    static final int PROGRESS_MIN_IMAGES = 10;
+    /** At most one progress line this often. */
+    static final long PROGRESS_INTERVAL_NANOS = 2_000_000_000L;
+
     @Override
     public String usage() {
         return """
                 usage: owlet classify --model M [--labels L] [--top K] [--threshold T] [--threads N]
-                                      [--json] [--raw] IMAGE...
+                                      [--json] [--raw] [--recursive] IMAGE|FOLDER...
 
-                Classifies each IMAGE (PPM/PGM, BMP; JPEG and PNG when the runtime has java.desktop) with
-                the model M, loaded once. Each image is centre-cropped to a square and resized to the
-                model's input size.
+                Classifies each IMAGE (PPM/PGM, BMP; JPEG and PNG when the runtime has java.desktop), and
+                the image files of each FOLDER (sorted by name), with the model M, loaded once. Each image
+                is centre-cropped to the input's aspect ratio, resized to the input's size, and turned to
+                gray for a 1-channel input. A file that fails gets an error line; the others still run.
 
                   --model M       .tflite file (uint8 or int8 quantized, or float32)
-                  --labels L      label file, one per line, line k = output index k
+                  --labels L      label file: one label per line (line k = output k), or 'INDEX LABEL'
+                                  lines, or an SSD label map starting with '???'
                                   (default: imagenet_labels.txt or labels.txt beside the model, if present)
                   --top K         how many results per image (default 5)
                   --threshold T   only results with score >= T (default 0)
                   --threads N     threads per inference: each heavy operator is split across them
                                   (default: the number of cores, at most 4)
+                  --recursive     also the images in the subfolders of each FOLDER
                   --json          one JSON line per image:
                                   {"image":...,"top":[{"index":...,"label":...,"score":...},...]}
                   --raw           with --json, add "raw": the output tensor's bytes in hex
+                                  (float32 outputs: each value's 4 bytes, little-endian)
                 """;
     }
 
     @Override
     public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-        Args args = new Args(argv, Set.of("model", "labels", "top", "threshold", "threads"), Set.of("json", "raw"));
+        Args args = new Args(argv, Set.of("model", "labels", "top", "threshold", "threads"),
+                Set.of("json", "raw", "recursive"));
         Path modelPath = args.path("model");
         int top = args.integer("top", 5, 1, 100_000);
         float threshold = args.number("threshold", 0f);
         int threads = args.integer("threads", Cli.defaultThreads(), 1, 256);
         boolean json = args.flag("json");
         boolean raw = args.flag("raw");
+        boolean recursive = args.flag("recursive");
         if (raw && !json) {
             throw new Args.UsageException("--raw goes with --json");
         }
-        List<String> images = args.positional();
-        if (images.isEmpty()) {
+        if (args.positional().isEmpty()) {
             throw new Args.UsageException("no IMAGE given");
         }
-        Labels labels = labels(args, modelPath);
+        String given = args.string("labels", null);
+        Labels labels = Labels.forModel(modelPath, given == null ? null : Path.of(given));
         Model model = Model.load(modelPath);
-        try (Classifier classifier = Classifier.create(model, labels, threads)) {
-            return classifyAll(classifier, images, top, threshold, json, raw, out, err);
+        Batch batch = new Batch(json, out, err);
+        List<Path> images = batch.expand(args.positional(), recursive);
+        try (Interpreter interpreter = Interpreter.create(model, threads)) { // the model's own errors first
+            Classifier classifier = new Classifier(interpreter,
+                    labels.fitOutputs(model.output(0).elementCount(), w -> err.println("owlet classify: warning: " + w)));
+            batch.classifyAll(classifier, images, top, threshold, raw, System::nanoTime);
         }
+        return batch.failures == 0 ? 0 : 1;
     }
 
-    private static int classifyAll(Classifier classifier, List<String> images, int top, float threshold,
-                                   boolean json, boolean raw, PrintStream out, PrintStream err) {
-        int failures = 0;
-        for (String image : images) {
-            RgbImage img;
-            try {
-                img = Images.read(Path.of(image));
-            } catch (IOException e) {
-                failures++;
-                String msg = Cli.describe(e);
-                if (json) {
-                    out.println("{\"image\":" + Json.string(image) + ",\"error\":" + Json.string(msg) + "}");
+    /** One run over the images: error lines, progress and the failure count. */
+    static final class Batch {
+        private final boolean json;
+        private final PrintStream out;
+        private final PrintStream err;
+        int failures;
+
+        Batch(boolean json, PrintStream out, PrintStream err) {
+            this.json = json;
+            this.out = out;
+            this.err = err;
+        }
+
+        /** The arguments with each folder replaced by its image files; a folder that fails is an error line. */
+        List<Path> expand(List<String> arguments, boolean recursive) {
+            List<Path> images = new ArrayList<>();
+            for (String a : arguments) {
+                Path p = Path.of(a);
+                if (!Files.isDirectory(p)) {
+                    images.add(p);
+                    continue;
                 }
-                err.println("owlet classify: " + image + ": " + msg);
-                continue;
+                try {
+                    List<Path> found = InputFiles.imageFiles(p, recursive);
+                    if (found.isEmpty()) {
+                        fail(p, p + ": no image files (" + String.join(" ", InputFiles.IMAGE_EXTENSIONS) + ")"
+                                + (recursive ? "" : "; --recursive looks in subfolders too"));
+                    }
+                    images.addAll(found);
+                } catch (IOException e) {
+                    fail(p, Cli.describe(e));
+                }
             }
-            List<Classification> results = classifier.classify(img, top, threshold);
+            return images;
+        }
+
+        void classifyAll(Classifier classifier, List<Path> images, int top, float threshold, boolean raw,
+                         LongSupplier nanoTime) {
+            boolean progress = images.size() > PROGRESS_MIN_IMAGES;
+            long lastProgress = nanoTime.getAsLong();
+            for (int i = 0; i < images.size(); i++) {
+                Path image = images.get(i);
+                try {
+                    List<Classification> results = classifier.classify(Images.read(image), top, threshold);
+                    print(image, results, raw ? classifier.rawOutput() : null);
+                } catch (IOException e) {
+                    fail(image, Cli.describe(e));
+                } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                    // Whatever one file does to the decoder or the model, the rest of the batch still runs.
+                    fail(image, "internal error: " + e);
+                }
+                long now = nanoTime.getAsLong();
+                if (progress && (now - lastProgress >= PROGRESS_INTERVAL_NANOS || i + 1 == images.size())) {
+                    err.println(String.format(Locale.ROOT, "owlet classify: %d / %d images%s", i + 1, images.size(),
+                            failures == 0 ? "" : ", " + failures + " failed"));
+                    lastProgress = now;
+                }
+            }
+        }
+
+        private void print(Path image, List<Classification> results, byte[] raw) {
             if (json) {
-                StringBuilder b = new StringBuilder("{\"image\":").append(Json.string(image)).append(",\"top\":[");
+                StringBuilder b = new StringBuilder("{\"image\":").append(Json.string(image.toString()))
+                        .append(",\"top\":[");
                 for (int i = 0; i < results.size(); i++) {
                     Classification c = results.get(i);
                     b.append(i == 0 ? "" : ",").append("{\"index\":").append(c.index()).append(",\"label\":")
@@ -97,9 +162,8 @@ public final class ClassifyCommand implements Command {
                             .append('}');
                 }
                 b.append(']');
-                if (raw) {
-                    byte[] bytes = classifier.rawOutput();
-                    b.append(",\"raw\":").append(bytes == null ? "null" : Json.string(Json.hex(bytes)));
+                if (raw != null) {
+                    b.append(",\"raw\":").append(Json.string(Json.hex(raw)));
                 }
                 out.println(b.append('}'));
             } else {
@@ -110,21 +174,21 @@ public final class ClassifyCommand implements Command {
             }
             out.flush();
         }
-        return failures == 0 ? 0 : 1;
-    }
 
-    private static Labels labels(Args args, Path model) throws IOException {
-        String given = args.string("labels", null);
-        if (given != null) {
-            return Labels.load(Path.of(given));
-        }
-        Path dir = model.toAbsolutePath().getParent();
-        for (String name : new String[] {"imagenet_labels.txt", "labels.txt"}) {
-            Path p = dir == null ? null : dir.resolve(name);
-            if (p != null && Files.isRegularFile(p)) {
-                return Labels.load(p);
+        /**
+         * An error line on stderr naming the file once ({@code owlet classify: PATH: what}), and with
+         * {@code --json} an error object on stdout whose message leaves out the path the object names.
+         */
+        void fail(Path image, String message) {
+            failures++;
+            String name = image.toString();
+            String line = message.contains(name) ? message : name + ": " + message;
+            if (json) {
+                String what = line.startsWith(name + ": ") ? line.substring(name.length() + 2) : line;
+                out.println("{\"image\":" + Json.string(name) + ",\"error\":" + Json.string(what) + "}");
+                out.flush();
             }
+            err.println("owlet classify: " + line);
         }
-        return Labels.none();
     }
 }

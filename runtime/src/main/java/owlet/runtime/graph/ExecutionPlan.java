@@ -1,7 +1,11 @@
 package owlet.runtime.graph;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import owlet.runtime.kernels.Kernel;
 import owlet.runtime.kernels.OpContext;
 import owlet.runtime.kernels.Ops;
@@ -148,6 +152,7 @@ public final class ExecutionPlan {
      */
     public Kernel[] prepareKernels(int parts, boolean vector) throws InvalidModelException {
         List<Operator> ops = model.operators();
+        refuseUnsupported(ops);
         Kernel[] kernels = new Kernel[ops.size()];
         for (Operator op : ops) {
             try {
@@ -157,6 +162,33 @@ public final class ExecutionPlan {
             }
         }
         return kernels;
+    }
+
+    /**
+     * Names every operator Owlet cannot run in one message, each type once with the indices where it
+     * occurs ("MINIMUM (op #3, #7), CUSTOM 'foo' (op #9)"), so one attempt shows all that a model lacks.
+     */
+    private static void refuseUnsupported(List<Operator> ops) throws InvalidModelException {
+        Map<String, List<Integer>> missing = new LinkedHashMap<>();
+        for (Operator op : ops) {
+            if (op.op() == null || !Ops.SUPPORTED.contains(op.op())) {
+                missing.computeIfAbsent(op.name(), k -> new ArrayList<>()).add(op.index());
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, List<Integer>> e : missing.entrySet()) {
+            b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(" (op ");
+            for (int k = 0; k < e.getValue().size(); k++) {
+                b.append(k == 0 ? "#" : ", #").append(e.getValue().get(k));
+            }
+            b.append(')');
+        }
+        String supported = Ops.SUPPORTED.stream().map(Enum::name).sorted().collect(Collectors.joining(", "));
+        throw new InvalidModelException((missing.size() == 1 ? "operator " : missing.size() + " operators ") + b
+                + (missing.size() == 1 ? " is" : " are") + " not supported by Owlet (it runs " + supported + ")");
     }
 
     public Model model() {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import owlet.runtime.io.MemoryBudget;
+import owlet.runtime.io.InputFiles;
 
 /**
  * Reads an image file into an {@link RgbImage}, choosing the decoder from the file's first bytes:
@@ -34,8 +35,9 @@ public final class Images {
 
     private Images() {}
 
-    /** Reads and decodes the file at {@code path}. */
+    /** Reads and decodes the file at {@code path}, which must be a regular file ({@link InputFiles}). */
     public static RgbImage read(Path path) throws IOException {
+        InputFiles.requireRegularFile(path); // a FIFO or device is refused before it is opened
         long size = Files.size(path);
         if (size > MAX_FILE_BYTES) {
             throw new ImageFormatException(

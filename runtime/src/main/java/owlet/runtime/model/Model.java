@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
 import java.util.List;
+import owlet.runtime.io.InputFiles;
 
 /**
  * A parsed {@code .tflite} model: the first subgraph's tensors (constants with their bytes), operators in
@@ -45,14 +45,13 @@ public final class Model {
         }
     }
 
-    /** Reads and validates a model file. */
+    /**
+     * Reads and validates a model file: a regular file ({@link InputFiles}) with TFLite's file identifier,
+     * then everything {@link #parse} checks.
+     */
     public static Model load(Path file) throws IOException, InvalidModelException {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "model file not found");
-        }
+        InputFiles.requireRegularFile(file); // a FIFO or device is refused before it is opened
+        long size = Files.size(file);
         if (size > MAX_FILE_BYTES) {
             throw new InvalidModelException(file + ": " + size + " bytes is larger than the "
                     + MAX_FILE_BYTES + "-byte limit for a model file");
@@ -62,6 +61,12 @@ public final class Model {
         // copied out of the mapping (and weighed against the memory budget) as they are decoded.
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+            if (mapped.limit() < 8 || mapped.get(4) != 'T' || mapped.get(5) != 'F' || mapped.get(6) != 'L'
+                    || mapped.get(7) != '3') {
+                // Every .tflite file carries the schema's file identifier at byte 4 (TFLite's verifier requires
+                // it): without it, this is some other file, and saying so beats an error from deep in the parse.
+                throw new InvalidModelException(file + ": not a TensorFlow Lite model (no 'TFL3' identifier at byte 4)");
+            }
             return parse(mapped, file.getFileName().toString());
         }
     }

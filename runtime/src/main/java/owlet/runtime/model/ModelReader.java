@@ -138,8 +138,7 @@ final class ModelReader {
             if (code == BUILTIN_CUSTOM) {
                 name = "CUSTOM '" + t.string(1, "custom_code") + "'";
             } else {
-                BuiltinOp op = BuiltinOp.of(code);
-                name = op != null ? op.name() : "BUILTIN_" + code;
+                name = BuiltinOp.nameOf(code);
             }
             if (code < 0 || (deprecated == PLACEHOLDER_FOR_GREATER_OP_CODES && builtin < deprecated)) {
                 throw new InvalidModelException("operator_codes[" + i + "]: invalid builtin code " + code);

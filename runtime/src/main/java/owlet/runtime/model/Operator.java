@@ -1,8 +1,9 @@
 package owlet.runtime.model;
 
 /**
- * One node of the graph. {@code op} is null for an operator Owlet does not know; {@code name} is always
- * printable ("CONV_2D", "BUILTIN_97", "CUSTOM 'foo'"). Input index -1 marks an omitted optional input.
+ * One node of the graph. {@code op} is null for a custom operator or a code past {@link BuiltinOp}'s list;
+ * {@code name} is always printable ("CONV_2D", "CUSTOM 'foo'", "BUILTIN_200"). Input index -1 marks an
+ * omitted optional input.
  */
 public record Operator(int index, int code, BuiltinOp op, String name, int version, int[] inputs,
                        int[] outputs, OperatorOptions options) {

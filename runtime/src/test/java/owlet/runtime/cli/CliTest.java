@@ -1,6 +1,7 @@
 package owlet.runtime.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -8,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import owlet.runtime.Shared;
+import owlet.runtime.io.InputFilesTest;
 
 class CliTest {
 
@@ -103,8 +106,8 @@ class CliTest {
         Files.writeString(junk, "this is not a model at all");
         r = owlet("inspect", "--model", junk.toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().startsWith("owlet inspect: invalid model: "), r.err());
-        assertTrue(!r.err().contains("Exception"), r.err());
+        assertEquals("owlet inspect: invalid model: " + junk + ": not a TensorFlow Lite model (no 'TFL3' identifier"
+                + " at byte 4)", r.err().strip());
     }
 
     @Test
@@ -155,5 +158,143 @@ class CliTest {
         Result j = owlet("bench", "--model", model, "--runs", "3", "--warmup", "1", "--profile", "--json");
         assertEquals(0, j.code(), j.err());
         assertEquals(31, j.out().split("\"median_us\":").length - 1, j.out());
+    }
+
+    private static final String SMALL = "mobilenet_v1_0.25_128_quant";
+
+    private static Path cat(Path dir, String name) throws Exception {
+        return Files.copy(Shared.root().resolve("reference/ppm/128/cat.ppm"), dir.resolve(name));
+    }
+
+    @Test
+    void aFolderIsClassifiedInNameOrderAndABadFileDoesNotStopTheRest(@TempDir Path dir) throws Exception {
+        cat(dir, "c.ppm");
+        cat(dir, "a.ppm");
+        Path bad = Files.write(dir.resolve("b.bmp"), new byte[] {'B', 'M', 1, 2, 3});
+        Files.writeString(dir.resolve("notes.txt"), "not an image");
+        Files.createDirectory(dir.resolve("sub"));
+        cat(dir.resolve("sub"), "d.ppm");
+        Result r = owlet("classify", "--model", Shared.model(SMALL).toString(), "--json", "--top", "1",
+                dir.toString());
+        assertEquals(1, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        assertTrue(lines.get(0).startsWith("{\"image\":" + Json.string(dir.resolve("a.ppm").toString())
+                + ",\"top\":[{\"index\":"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("{\"image\":" + Json.string(bad.toString()) + ",\"error\":\""),
+                lines.get(1));
+        assertTrue(!lines.get(1).contains("b.bmp: "), "the error object does not repeat the name: " + lines.get(1));
+        assertTrue(lines.get(2).contains("c.ppm") && lines.get(2).contains("\"top\""), lines.get(2));
+        List<String> errors = r.err().lines().toList();
+        assertEquals(1, errors.size(), r.err());
+        assertTrue(errors.get(0).startsWith("owlet classify: " + bad + ": "), errors.get(0));
+        assertEquals(1, errors.get(0).split("b\\.bmp", -1).length - 1, "the name once: " + errors.get(0));
+
+        Result deep = owlet("classify", "--model", Shared.model(SMALL).toString(), "--json", "--recursive",
+                dir.toString());
+        List<String> deepLines = deep.out().lines().toList();
+        assertEquals(4, deepLines.size(), deep.out());
+        assertTrue(deepLines.get(3).contains("d.ppm") && deepLines.get(3).contains("\"top\""), deep.out());
+    }
+
+    @Test
+    void anEmptyFolderIsAnErrorLine(@TempDir Path dir) {
+        Result r = owlet("classify", "--model", Shared.model(SMALL).toString(), dir.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("owlet classify: " + dir + ": no image files (.jpg .jpeg .png .bmp .ppm .pgm);"
+                + " --recursive looks in subfolders too"), r.err());
+    }
+
+    @Test
+    void aLongBatchReportsProgressOnStderrAndKeepsStdoutClean(@TempDir Path dir) throws Exception {
+        int n = ClassifyCommand.PROGRESS_MIN_IMAGES + 2;
+        for (int i = 0; i < n; i++) {
+            cat(dir, String.format("%02d.ppm", i));
+        }
+        Result r = owlet("classify", "--model", Shared.model(SMALL).toString(), "--json", "--top", "1",
+                dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(n, r.out().lines().filter(l -> l.startsWith("{\"image\":")).count(), r.out());
+        assertEquals(n, r.out().lines().count(), "nothing but results on stdout");
+        assertTrue(r.err().lines().toList().contains("owlet classify: " + n + " / " + n + " images"), r.err());
+    }
+
+    @Test
+    void errorLinesNameTheFileOnceAndSayWhatItIs(@TempDir Path dir) throws Exception {
+        String model = Shared.model(SMALL).toString();
+        Path missing = dir.resolve("missing.bmp");
+        Result r = owlet("classify", "--model", model, missing.toString());
+        assertEquals(1, r.code());
+        assertEquals("owlet classify: " + missing + ": no such file", r.err().strip());
+
+        r = owlet("classify", "--model", dir.toString(), missing.toString());
+        assertEquals(1, r.code());
+        assertEquals("owlet classify: " + dir + ": is a directory", r.err().strip());
+
+        Path binaryLabels = Files.write(dir.resolve("labels.bin"), new byte[] {0, 1, 2, (byte) 0xFF});
+        r = owlet("classify", "--model", model, "--labels", binaryLabels.toString(), missing.toString());
+        assertEquals(1, r.code());
+        assertEquals("owlet classify: " + binaryLabels + ": not a text file", r.err().strip());
+
+        r = owlet("classify", "--model", Shared.model("ssd_mobilenet_v1_coco_quant").toString(), missing.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("owlet classify: invalid model: operator CUSTOM 'TFLite_Detection_PostProcess'"
+                + " (op #"), "the model's own problem before its labels: " + r.err());
+
+        Path notAnImage = Files.writeString(dir.resolve("notes.ppm"), "hello");
+        r = owlet("classify", "--model", model, notAnImage.toString());
+        assertEquals(1, r.code());
+        String line = r.err().strip();
+        assertTrue(line.startsWith("owlet classify: " + notAnImage + ": "), line);
+        assertEquals(1, line.split("notes\\.ppm", -1).length - 1, "the name once: " + line);
+    }
+
+    @Test
+    void aFifoIsRefusedAtOnceAsModelImageAndLabels(@TempDir Path dir) throws Exception {
+        Path fifo = InputFilesTest.fifo(dir, "pipe.bmp");
+        String model = Shared.model(SMALL).toString();
+        String cat = Shared.root().resolve("images/cat.bmp").toString();
+        Result r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> owlet("classify", "--model", fifo.toString(),
+                cat));
+        assertEquals(1, r.code());
+        assertEquals("owlet classify: " + fifo + ": not a regular file (FIFO)", r.err().strip());
+        r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> owlet("classify", "--model", model, "--labels",
+                fifo.toString(), cat));
+        assertEquals("owlet classify: " + fifo + ": not a regular file (FIFO)", r.err().strip());
+        r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> owlet("classify", "--model", model, "--top", "1",
+                fifo.toString(), cat));
+        assertEquals(1, r.code());
+        assertEquals("owlet classify: " + fifo + ": not a regular file (FIFO)", r.err().strip());
+        assertTrue(r.out().contains("cat"), "the image after it still runs: " + r.out());
+        // in a folder too
+        cat(dir, "a.ppm");
+        r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> owlet("classify", "--model", model, "--top", "1",
+                dir.toString()));
+        assertEquals(1, r.code());
+        assertEquals("owlet classify: " + fifo + ": not a regular file (FIFO)", r.err().strip());
+        assertTrue(r.out().startsWith(dir.resolve("a.ppm").toString()), r.out());
+    }
+
+    @Test
+    void labelsWithoutTheBackgroundLineAreShiftedWithOneWarning(@TempDir Path dir) throws Exception {
+        List<String> imagenet = Files.readAllLines(Shared.labels());
+        Path thousand = Files.write(dir.resolve("thousand.txt"), imagenet.subList(1, imagenet.size()));
+        Result r = owlet("classify", "--model", Shared.model(SMALL).toString(), "--labels", thousand.toString(),
+                "--top", "1", Shared.root().resolve("images/cat.bmp").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("owlet classify: warning: " + thousand + ": 1000 labels for 1001 model outputs: taking output 0"
+                + " as background and naming output k by line k - 1 (add a first line 'background' to silence this)",
+                r.err().strip());
+        String first = r.out().lines().skip(1).findFirst().orElse("").strip();
+        Result plain = owlet("classify", "--model", Shared.model(SMALL).toString(), "--labels",
+                Shared.labels().toString(), "--top", "1", Shared.root().resolve("images/cat.bmp").toString());
+        assertEquals(plain.out().lines().skip(1).findFirst().orElse("").strip(), first, "the same label either way");
+
+        Path coco = Shared.root().resolve("models/coco_labels.txt");
+        r = owlet("classify", "--model", Shared.model(SMALL).toString(), "--labels", coco.toString(),
+                Shared.root().resolve("images/cat.bmp").toString());
+        assertEquals(1, r.code());
+        assertEquals("owlet classify: " + coco + ": 90 labels for 1001 model outputs; is it the label file of this"
+                + " model?", r.err().strip());
     }
 }
