@@ -2,9 +2,9 @@ package owlet.runtime.graph;
 
 import java.util.Arrays;
 import java.util.List;
-import owlet.runtime.kernels.Kernel;
-import owlet.runtime.kernels.OpContext;
 import owlet.runtime.kernels.Ops;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.Operator;

@@ -1,12 +1,19 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.support.ArenaFloats;
+import owlet.runtime.kernels.support.FloatClamp;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
+import owlet.runtime.kernels.support.PartitionedKernel;
+import owlet.runtime.kernels.support.Window;
 import owlet.runtime.kernels.vector.VectorKernels;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Padding;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
-import owlet.runtime.quant.FixedPoint;
+import owlet.runtime.quant.ChannelRequant;
+import owlet.runtime.quant.Quant8;
 
 /**
  * CONV_2D: {@code out[b,y,x,oc] = act(bias[oc] + Σ_{ky,kx,ic} in[b, y*sh - pt + ky*dh, x*sw - pl + kx*dw, ic]
@@ -86,33 +93,6 @@ public final class Conv2D {
     private static float[] floatBias(OpContext ctx, Tensor bias) throws InvalidModelException {
         ctx.requireType(bias, "bias", TensorType.FLOAT32);
         return Quant8.floats(bias);
-    }
-
-    /** Shapes, strides, dilation, padding and arena offsets of a windowed op. */
-    public record Window(int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kh, int kw,
-                  int strideH, int strideW, int dilationH, int dilationW, int padTop, int padLeft,
-                  int inOffset, int outOffset) {
-
-        /**
-         * The window of a windowed op over an NHWC input: output extent and padding by TFLite's rules,
-         * checked against the output tensor's shape {@code [batches, outH, outW, outC]}.
-         */
-        static Window plan(OpContext ctx, Tensor in, Tensor out, int outC, int kh, int kw, Padding padding,
-                           int strideH, int strideW, int dilationH, int dilationW) throws InvalidModelException {
-            int batches = in.dim(0);
-            int inH = in.dim(1);
-            int inW = in.dim(2);
-            int outH = Geometry.outputSize(padding, inH, kh, strideH, dilationH);
-            int outW = Geometry.outputSize(padding, inW, kw, strideW, dilationW);
-            if (outH < 1 || outW < 1) {
-                throw ctx.fail("filter " + kh + "x" + kw + " does not fit the " + inH + "x" + inW + " input with "
-                        + padding + " padding");
-            }
-            ctx.requireShape(out, "output", batches, outH, outW, outC);
-            return new Window(batches, inH, inW, in.dim(3), outH, outW, outC, kh, kw, strideH, strideW, dilationH,
-                    dilationW, Geometry.paddingBefore(inH, kh, strideH, dilationH, outH),
-                    Geometry.paddingBefore(inW, kw, strideW, dilationW, outW), ctx.offset(in), ctx.offset(out));
-        }
     }
 
     /** Reference int8 kernel; {@code filter} holds {@code weight - filterZp}, [Cout, KH, KW, Cin]. */

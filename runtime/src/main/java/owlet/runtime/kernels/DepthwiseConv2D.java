@@ -1,11 +1,18 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.support.ArenaFloats;
+import owlet.runtime.kernels.support.FloatClamp;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
+import owlet.runtime.kernels.support.PartitionedKernel;
+import owlet.runtime.kernels.support.Window;
 import owlet.runtime.kernels.vector.VectorKernels;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
-import owlet.runtime.quant.FixedPoint;
+import owlet.runtime.quant.ChannelRequant;
+import owlet.runtime.quant.Quant8;
 
 /**
  * DEPTHWISE_CONV_2D: with depth multiplier {@code m}, output channel {@code oc = ic*m + mi} sees only input
@@ -69,7 +76,7 @@ public final class DepthwiseConv2D {
             throw ctx.fail("filter has " + outC + " output channels, not a multiple of the input's " + inC);
         }
         int m = outC / inC;
-        Conv2D.Window w = Conv2D.Window.plan(ctx, in, out, outC, kh, kw, o.padding(), o.strideH(), o.strideW(),
+        Window w = Window.plan(ctx, in, out, outC, kh, kw, o.padding(), o.strideH(), o.strideW(),
                 o.dilationH(), o.dilationW());
         if (bias != null) {
             ctx.requireConstant(bias, "bias");
@@ -120,13 +127,13 @@ public final class DepthwiseConv2D {
 
     /** Reference int8 kernel; {@code filter} holds {@code weight - filterZp}, [KH, KW, Cout]. */
     static final class QuantizedKernel implements PartitionedKernel {
-        private final Conv2D.Window w;
+        private final Window w;
         private final int depthMultiplier;
         private final short[] filter;
         private final int inputOffset;
         private final ChannelRequant rq;
 
-        QuantizedKernel(Conv2D.Window w, int depthMultiplier, short[] filter, int inputOffset, ChannelRequant rq) {
+        QuantizedKernel(Window w, int depthMultiplier, short[] filter, int inputOffset, ChannelRequant rq) {
             this.w = w;
             this.depthMultiplier = depthMultiplier;
             this.filter = filter;
@@ -137,7 +144,7 @@ public final class DepthwiseConv2D {
         /** Part {@code part} of {@code parts}: a range of output rows (over batches × outH). */
         @Override
         public void eval(byte[] arena, int part, int parts) {
-            Conv2D.Window g = w;
+            Window g = w;
             int m = depthMultiplier;
             int inRow = g.inW() * g.inC();
             int inImage = g.inH() * inRow;
@@ -181,14 +188,14 @@ public final class DepthwiseConv2D {
 
     /** Float32 kernel, filter [KH, KW, Cout]. */
     static final class FloatKernel implements Kernel {
-        private final Conv2D.Window w;
+        private final Window w;
         private final int depthMultiplier;
         private final float[] filter;
         private final float[] bias;
         private final float min;
         private final float max;
 
-        FloatKernel(Conv2D.Window w, int depthMultiplier, float[] filter, float[] bias, float min, float max) {
+        FloatKernel(Window w, int depthMultiplier, float[] filter, float[] bias, float min, float max) {
             this.w = w;
             this.depthMultiplier = depthMultiplier;
             this.filter = filter;
@@ -199,7 +206,7 @@ public final class DepthwiseConv2D {
 
         @Override
         public void eval(byte[] arena) {
-            Conv2D.Window g = w;
+            Window g = w;
             int m = depthMultiplier;
             int inRow = g.inW() * g.inC();
             int inImage = g.inH() * inRow;

@@ -4,9 +4,11 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
-import owlet.runtime.kernels.ChannelRequant;
 import owlet.runtime.kernels.Conv2D;
-import owlet.runtime.kernels.PartitionedKernel;
+import owlet.runtime.kernels.support.PartitionedKernel;
+import owlet.runtime.kernels.support.Window;
+import owlet.runtime.quant.ChannelRequant;
+import owlet.runtime.quant.vector.VectorRequant;
 
 /**
  * CONV_2D as an int8 GEMM, {@code out[p, oc] = requant(Σ_k patch[p, k] · w[oc, k])}, where the patch of
@@ -43,7 +45,7 @@ final class ConvGemmVector implements PartitionedKernel {
     private static final VectorSpecies<Byte> WIDEN = VectorSpecies.of(byte.class,
             VectorShape.forBitSize(Math.max(64, L * 8)));
 
-    private final Conv2D.Window w;
+    private final Window w;
     /** Whether the patches are the input rows themselves (1×1, stride 1). */
     private final boolean direct;
     private final int pixels;
@@ -78,7 +80,7 @@ final class ConvGemmVector implements PartitionedKernel {
     private final int[][] patches;
 
     /** 1×1, stride 1, same spatial size: the input rows are the patches. */
-    static boolean isPointwise(Conv2D.Window w) {
+    static boolean isPointwise(Window w) {
         return w.kh() == 1 && w.kw() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.outH() == w.inH()
                 && w.outW() == w.inW();
     }
@@ -87,7 +89,7 @@ final class ConvGemmVector implements PartitionedKernel {
      * @param filter      {@code weight - filterZp}, [Cout, KH, KW, Cin]
      * @param inputOffset {@code -inputZp} in the arena's representation
      */
-    ConvGemmVector(Conv2D.Window w, short[] filter, int inputOffset, ChannelRequant rq, boolean tiesUp, int parts) {
+    ConvGemmVector(Window w, short[] filter, int inputOffset, ChannelRequant rq, boolean tiesUp, int parts) {
         this.w = w;
         this.direct = isPointwise(w);
         this.pixels = w.batches() * w.outH() * w.outW();
@@ -209,7 +211,7 @@ final class ConvGemmVector implements PartitionedKernel {
      * window gathered, its input sum taken once for the {@link #delta} term, then one block at a time.
      */
     private void pixelsFew(byte[] arena, int p0, int p1, int b0, int b1, int[] acc, int[] src) {
-        Conv2D.Window g = w;
+        Window g = w;
         int perImage = g.outH() * g.outW();
         for (int p = p0; p < p1; p++) {
             int b = p / perImage;
@@ -227,7 +229,7 @@ final class ConvGemmVector implements PartitionedKernel {
 
     /** Pixels p0..p1, blocks b0..b1 of a convolution whose windows are gathered, 4 at a time. */
     private void pixelsGathered(byte[] arena, int p0, int p1, int b0, int b1, int[] acc, int[] src) {
-        Conv2D.Window g = w;
+        Window g = w;
         int perImage = g.outH() * g.outW();
         // Coordinates of pixel p, advanced one pixel at a time (no division per pixel).
         int b = p0 / perImage;
@@ -269,7 +271,7 @@ final class ConvGemmVector implements PartitionedKernel {
      * the zero point.
      */
     private void gather(byte[] arena, int b, int oy, int ox, int[] dst, int at) {
-        Conv2D.Window g = w;
+        Window g = w;
         int inC = g.inC();
         int inRow = g.inW() * inC;
         int inBase = inOffset + b * g.inH() * inRow;

@@ -5,9 +5,11 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
-import owlet.runtime.kernels.ChannelRequant;
 import owlet.runtime.kernels.Conv2D;
-import owlet.runtime.kernels.PartitionedKernel;
+import owlet.runtime.kernels.support.PartitionedKernel;
+import owlet.runtime.kernels.support.Window;
+import owlet.runtime.quant.ChannelRequant;
+import owlet.runtime.quant.vector.VectorRequant;
 
 /**
  * 3×3 DEPTHWISE_CONV_2D with depth multiplier 1 and any stride, vectorised across channels: each tap
@@ -39,7 +41,7 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
     /** Byte species whose first L lanes widen to one int vector (64 bits at least). */
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
 
-    private final Conv2D.Window w;
+    private final Window w;
     private final int channels;
     /** Row length of {@link #packed}: channels + L. */
     private final int period;
@@ -55,11 +57,11 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
     private final int oxHi;
     private final int[][] scratch;
 
-    static boolean fits(Conv2D.Window w, int depthMultiplier) {
+    static boolean fits(Window w, int depthMultiplier) {
         return depthMultiplier == 1 && w.kh() == 3 && w.kw() == 3 && w.dilationH() == 1 && w.dilationW() == 1;
     }
 
-    DepthwiseConv3x3Vector(Conv2D.Window w, short[] filter, int inputOffset, ChannelRequant rq, boolean tiesUp,
+    DepthwiseConv3x3Vector(Window w, short[] filter, int inputOffset, ChannelRequant rq, boolean tiesUp,
                            int parts) {
         this.w = w;
         this.channels = w.outC();
@@ -98,7 +100,7 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
     /** Part {@code part} of {@code parts}: a range of output rows (over batches × outH). */
     @Override
     public void eval(byte[] arena, int part, int parts) {
-        Conv2D.Window g = w;
+        Window g = w;
         int rows = g.batches() * g.outH();
         int r0 = PartitionedKernel.begin(rows, part, parts);
         int r1 = PartitionedKernel.begin(rows, part + 1, parts);
@@ -140,7 +142,7 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
 
     /** Stride 1: output pixels oxLo..oxHi of row oy as one flat run of (pixel, channel) values. */
     private void interiorRun(byte[] arena, int b, int oy, int[] acc) {
-        Conv2D.Window g = w;
+        Window g = w;
         int c = channels;
         int inRow = g.inW() * c;
         int ip = g.inOffset() + b * g.inH() * inRow + (oy * g.strideH() - g.padTop()) * inRow
@@ -174,7 +176,7 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
      * 112×112×96 one; {@link #stridedBlockRow} took 317–329 against 423–545.)
      */
     private void interiorBlocks(byte[] arena, int b, int oy, int[] acc) {
-        Conv2D.Window g = w;
+        Window g = w;
         int c = channels;
         int inRow = g.inW() * c;
         int row0 = g.inOffset() + b * g.inH() * inRow + (oy * g.strideH() - g.padTop()) * inRow
@@ -269,7 +271,7 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
 
     /** A pixel whose nine taps are inside the input, stride 2 and channels not a multiple of L. */
     private void interiorPixel(byte[] arena, int b, int oy, int ox, int[] acc) {
-        Conv2D.Window g = w;
+        Window g = w;
         int c = channels;
         int inRow = g.inW() * c;
         int ip = g.inOffset() + b * g.inH() * inRow + (oy * g.strideH() - g.padTop()) * inRow
@@ -291,7 +293,7 @@ final class DepthwiseConv3x3Vector implements PartitionedKernel {
 
     /** One output pixel at the border (see the class comment). */
     private void borderPixel(byte[] arena, int b, int oy, int ox, int[] acc) {
-        Conv2D.Window g = w;
+        Window g = w;
         int c = channels;
         int inRow = g.inW() * c;
         int inBase = g.inOffset() + b * g.inH() * inRow;

@@ -1,9 +1,9 @@
 package owlet.runtime.kernels.vector;
 
-import jdk.incubator.vector.IntVector;
-import owlet.runtime.kernels.ChannelRequant;
 import owlet.runtime.kernels.Conv2D;
-import owlet.runtime.kernels.Kernel;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.Window;
+import owlet.runtime.quant.ChannelRequant;
 
 /**
  * Entry points to the Vector API kernels, called by the op classes' {@code prepare} only when
@@ -14,11 +14,6 @@ public final class VectorKernels {
     private VectorKernels() {
     }
 
-    /** Lanes of the preferred int vector: 8 with AVX2, 4 with NEON or SSE. */
-    public static int intLanes() {
-        return IntVector.SPECIES_PREFERRED.length();
-    }
-
     /**
      * A CONV_2D as a packed int8 GEMM: 1×1 stride-1 convolutions read the input rows in place, others
      * (the first 3×3 layer) gather their input windows first.
@@ -26,13 +21,13 @@ public final class VectorKernels {
      * @param filter      {@code weight - filterZp}, [Cout, KH, KW, Cin]
      * @param inputOffset {@code -inputZp} in the arena's representation
      */
-    public static Kernel conv(Conv2D.Window w, short[] filter, int inputOffset, ChannelRequant rq, boolean tiesUp,
+    public static Kernel conv(Window w, short[] filter, int inputOffset, ChannelRequant rq, boolean tiesUp,
                               int parts) {
         return new ConvGemmVector(w, filter, inputOffset, rq, tiesUp, parts);
     }
 
     /** Whether {@link #depthwise3x3} takes this depthwise convolution: 3×3, multiplier 1, no dilation. */
-    public static boolean depthwise3x3Fits(Conv2D.Window w, int depthMultiplier) {
+    public static boolean depthwise3x3Fits(Window w, int depthMultiplier) {
         return DepthwiseConv3x3Vector.fits(w, depthMultiplier);
     }
 
@@ -41,7 +36,7 @@ public final class VectorKernels {
      *
      * @param filter {@code weight - filterZp}, [3, 3, C]
      */
-    public static Kernel depthwise3x3(Conv2D.Window w, short[] filter, int inputOffset, ChannelRequant rq,
+    public static Kernel depthwise3x3(Window w, short[] filter, int inputOffset, ChannelRequant rq,
                                       boolean tiesUp, int parts) {
         return new DepthwiseConv3x3Vector(w, filter, inputOffset, rq, tiesUp, parts);
     }

@@ -1,5 +1,6 @@
-package owlet.runtime.kernels;
+package owlet.runtime.quant;
 
+import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.Activation;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Tensor;

@@ -1,4 +1,4 @@
-package owlet.runtime.kernels.vector;
+package owlet.runtime.quant.vector;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -8,7 +8,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
-import owlet.runtime.kernels.ChannelRequant;
+import owlet.runtime.quant.ChannelRequant;
 
 /**
  * {@link ChannelRequant#requantize} on {@code L} channels at once, with int lanes only (no 64-bit lane
@@ -23,7 +23,7 @@ import owlet.runtime.kernels.ChannelRequant;
  * {@code (h >> e) + ((h & mask) > half (+1 if h < 0 and ties go away from zero))}, the comparison taken
  * from the sign of the difference: no vector masks, which JDK 17 does not compile to registers everywhere.
  */
-final class VectorRequant {
+public final class VectorRequant {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int L = I.length();
     /** Bytes of one int vector after narrowing, when a byte species of L lanes exists (L >= 8). */
@@ -48,7 +48,7 @@ final class VectorRequant {
     private final IntVector max;
     private final boolean tiesUp;
 
-    VectorRequant(ChannelRequant rq, boolean tiesUp) {
+    public VectorRequant(ChannelRequant rq, boolean tiesUp) {
         this.channels = rq.channels();
         // Channel c's parameters also at c + channels, c + 2·channels, ...: a vector starting at any channel
         // reads L channels in a row, wrapping around (the depthwise kernel's flattened rows need that).
@@ -87,7 +87,7 @@ final class VectorRequant {
      * faster, but made the JIT leave an operation unintrinsified now and then, up to 2.2 MB allocated per
      * inference, once the tests had run the output stage on every path.)
      */
-    void store(int[] acc, int from, int n, int c0, byte[] out, int at, int stride, int count) {
+    public void store(int[] acc, int from, int n, int c0, byte[] out, int at, int stride, int count) {
         for (int i = 0; i < n; i++) {
             store(acc, from + i * L, c0, out, at + i * stride, count);
         }
@@ -101,7 +101,7 @@ final class VectorRequant {
      * not inline is allocated: a helper for the high multiply, called from here, made the JIT box vectors,
      * about 5 MB per inference of V1 0.25/128, which then took 1.71 ms instead of 1.02.
      */
-    void store(int[] acc, int from, int c0, byte[] out, int at, int count) {
+    public void store(int[] acc, int from, int c0, byte[] out, int at, int count) {
         IntVector x = IntVector.fromArray(I, acc, from).add(IntVector.fromArray(I, bias, c0))
                 .lanewise(VectorOperators.LSHL, IntVector.fromArray(I, leftShift, c0));
         IntVector ml = IntVector.fromArray(I, multLow, c0);

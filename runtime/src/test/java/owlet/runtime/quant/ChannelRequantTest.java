@@ -1,4 +1,4 @@
-package owlet.runtime.kernels;
+package owlet.runtime.quant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,12 +1,11 @@
-package owlet.runtime.kernels;
+package owlet.runtime.quant;
 
+import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.Activation;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Quantization;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
-import owlet.runtime.quant.FixedPoint;
-import owlet.runtime.quant.QuantizedMultiplier;
 
 /**
  * The output stage of a quantized conv, depthwise conv or fully connected op, per output channel:

@@ -1,4 +1,4 @@
-package owlet.runtime.kernels.vector;
+package owlet.runtime.quant.vector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import owlet.runtime.kernels.ChannelRequant;
 import owlet.runtime.kernels.VectorSupport;
+import owlet.runtime.quant.ChannelRequant;
 
 /** The int-lane output stage against the scalar one, on random and extreme accumulators and multipliers. */
 class VectorRequantTest {
