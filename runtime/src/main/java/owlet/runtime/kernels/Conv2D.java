@@ -6,6 +6,7 @@ import owlet.runtime.kernels.support.Kernel;
 import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.kernels.support.PartitionedKernel;
 import owlet.runtime.kernels.support.Window;
+import owlet.runtime.kernels.vector.ConvGemmVariant;
 import owlet.runtime.kernels.vector.VectorKernels;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
@@ -14,6 +15,7 @@ import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
 import owlet.runtime.quant.ChannelRequant;
 import owlet.runtime.quant.Quant8;
+import owlet.runtime.quant.Rounding;
 
 /**
  * CONV_2D: {@code out[b,y,x,oc] = act(bias[oc] + Σ_{ky,kx,ic} in[b, y*sh - pt + ky*dh, x*sw - pl + kx*dw, ic]
@@ -29,7 +31,7 @@ import owlet.runtime.quant.Quant8;
  * uses the legacy single multiplier ({@link ChannelRequant#prepareLegacy}).
  *
  * <p>Kernels: {@link QuantizedKernel} is the reference and the fallback; when {@link VectorSupport#ENABLED},
- * quantized convolutions run as a packed GEMM (owlet.runtime.kernels.vector.ConvGemmVector) with
+ * quantized convolutions run as a packed GEMM (owlet.runtime.kernels.vector.ConvGemmVariant) with
  * identical output bytes.
  */
 public final class Conv2D {
@@ -42,6 +44,18 @@ public final class Conv2D {
 
     /** Prepares the op; {@code vector} allows the Vector API kernels (tests pass false for the reference). */
     static Kernel prepare(OpContext ctx, boolean vector) throws InvalidModelException {
+        return prepare(ctx, vector, null);
+    }
+
+    /**
+     * Prepares the op with the Vector API kernel {@code variant} instead of the one its rule chooses
+     * (tests); null when that variant does not take this convolution.
+     */
+    static Kernel prepare(OpContext ctx, ConvGemmVariant variant) throws InvalidModelException {
+        return prepare(ctx, true, variant);
+    }
+
+    private static Kernel prepare(OpContext ctx, boolean vector, ConvGemmVariant variant) throws InvalidModelException {
         ctx.requireArity(2, 3, 1);
         OperatorOptions.Conv2D o = ctx.options(OperatorOptions.Conv2D.class);
         Tensor in = ctx.input(0);
@@ -74,20 +88,15 @@ public final class Conv2D {
         ctx.requireType(in, "input", TensorType.UINT8, TensorType.INT8);
         ctx.requireType(filter, "filter", in.type());
         ctx.requireType(out, "output", in.type());
+        Rounding rounding = in.type() == TensorType.INT8 ? Rounding.TIES_UP : Rounding.TIES_AWAY_FROM_ZERO;
         ChannelRequant rq = in.type() == TensorType.UINT8
-                ? ChannelRequant.prepareLegacy(ctx, in, filter, bias, out, outC, o.activation())
-                : ChannelRequant.prepare(ctx, in, filter, bias, out, 0, outC, o.activation());
-        byte[] weights = Quant8.storedBytes(filter);
-        int filterOffset = -Quant8.storedZeroPoint(filter);
-        short[] packed = new short[weights.length];
-        for (int i = 0; i < weights.length; i++) {
-            packed[i] = (short) (weights[i] + filterOffset);
-        }
-        boolean tiesUp = in.type() == TensorType.INT8;
+                ? ChannelRequant.prepareLegacy(ctx, in, filter, bias, out, outC, o.activation(), rounding)
+                : ChannelRequant.prepare(ctx, in, filter, bias, out, 0, outC, o.activation(), rounding);
+        short[] packed = Quant8.centeredWeights(filter);
         if (vector) {
-            return VectorKernels.conv(w, packed, -Quant8.storedZeroPoint(in), rq, tiesUp, ctx.parts());
+            return VectorKernels.conv(w, packed, -Quant8.storedZeroPoint(in), rq, ctx.parts(), variant);
         }
-        return new QuantizedKernel(w, packed, -Quant8.storedZeroPoint(in), rq, tiesUp);
+        return new QuantizedKernel(w, packed, -Quant8.storedZeroPoint(in), rq);
     }
 
     private static float[] floatBias(OpContext ctx, Tensor bias) throws InvalidModelException {
@@ -101,14 +110,12 @@ public final class Conv2D {
         private final short[] filter;
         private final int inputOffset;
         private final ChannelRequant rq;
-        private final boolean tiesUp;
 
-        QuantizedKernel(Window w, short[] filter, int inputOffset, ChannelRequant rq, boolean tiesUp) {
+        QuantizedKernel(Window w, short[] filter, int inputOffset, ChannelRequant rq) {
             this.w = w;
             this.filter = filter;
             this.inputOffset = inputOffset;
             this.rq = rq;
-            this.tiesUp = tiesUp;
         }
 
         /** Part {@code part} of {@code parts}: a range of output rows (over batches × outH). */
@@ -148,7 +155,7 @@ public final class Conv2D {
                                 }
                             }
                         }
-                        arena[outPos++] = rq.requantize(acc, oc, tiesUp);
+                        arena[outPos++] = rq.requantize(acc, oc);
                     }
                 }
             }

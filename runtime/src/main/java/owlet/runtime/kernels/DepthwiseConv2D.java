@@ -6,6 +6,7 @@ import owlet.runtime.kernels.support.Kernel;
 import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.kernels.support.PartitionedKernel;
 import owlet.runtime.kernels.support.Window;
+import owlet.runtime.kernels.vector.Depthwise3x3Variant;
 import owlet.runtime.kernels.vector.VectorKernels;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
@@ -13,6 +14,7 @@ import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
 import owlet.runtime.quant.ChannelRequant;
 import owlet.runtime.quant.Quant8;
+import owlet.runtime.quant.Rounding;
 
 /**
  * DEPTHWISE_CONV_2D: with depth multiplier {@code m}, output channel {@code oc = ic*m + mi} sees only input
@@ -40,11 +42,11 @@ import owlet.runtime.quant.Quant8;
  *
  * <p>Kernels: {@link QuantizedKernel} is the reference and the fallback; when {@link VectorSupport#ENABLED},
  * 3×3 filters with multiplier 1 run vectorised across channels
- * (owlet.runtime.kernels.vector.DepthwiseConv3x3Vector) with identical output bytes.
+ * (owlet.runtime.kernels.vector.Depthwise3x3Variant) with identical output bytes.
  */
 public final class DepthwiseConv2D {
     /** The output stage's rounding: the reference rule for both types (see the class comment). */
-    private static final boolean TIES_UP = false;
+    private static final Rounding ROUNDING = Rounding.TIES_AWAY_FROM_ZERO;
 
     private DepthwiseConv2D() {
     }
@@ -55,6 +57,18 @@ public final class DepthwiseConv2D {
 
     /** Prepares the op; {@code vector} allows the Vector API kernels (tests pass false for the reference). */
     static Kernel prepare(OpContext ctx, boolean vector) throws InvalidModelException {
+        return prepare(ctx, vector, null);
+    }
+
+    /**
+     * Prepares the op with the Vector API kernel {@code variant} instead of the one its rule chooses
+     * (tests); null when that variant does not take this convolution.
+     */
+    static Kernel prepare(OpContext ctx, Depthwise3x3Variant variant) throws InvalidModelException {
+        return prepare(ctx, true, variant);
+    }
+
+    private static Kernel prepare(OpContext ctx, boolean vector, Depthwise3x3Variant variant) throws InvalidModelException {
         ctx.requireArity(2, 3, 1);
         OperatorOptions.DepthwiseConv2D o = ctx.options(OperatorOptions.DepthwiseConv2D.class);
         Tensor in = ctx.input(0);
@@ -98,19 +112,17 @@ public final class DepthwiseConv2D {
         ctx.requireType(out, "output", in.type());
         ChannelRequant rq;
         if (in.type() == TensorType.UINT8) {
-            rq = ChannelRequant.prepareLegacy(ctx, in, filter, bias, out, outC, o.activation());
+            rq = ChannelRequant.prepareLegacy(ctx, in, filter, bias, out, outC, o.activation(), ROUNDING);
         } else {
             requireSymmetric(ctx, filter);
-            rq = ChannelRequant.prepare(ctx, in, filter, bias, out, 3, outC, o.activation());
+            rq = ChannelRequant.prepare(ctx, in, filter, bias, out, 3, outC, o.activation(), ROUNDING);
         }
-        byte[] weights = Quant8.storedBytes(filter);
-        int filterOffset = -Quant8.storedZeroPoint(filter);
-        short[] packed = new short[weights.length];
-        for (int i = 0; i < weights.length; i++) {
-            packed[i] = (short) (weights[i] + filterOffset);
-        }
+        short[] packed = Quant8.centeredWeights(filter);
         if (vector && VectorKernels.depthwise3x3Fits(w, m)) {
-            return VectorKernels.depthwise3x3(w, packed, -Quant8.storedZeroPoint(in), rq, TIES_UP, ctx.parts());
+            return VectorKernels.depthwise3x3(w, packed, -Quant8.storedZeroPoint(in), rq, ctx.parts(), variant);
+        }
+        if (variant != null) {
+            return null;
         }
         return new QuantizedKernel(w, m, packed, -Quant8.storedZeroPoint(in), rq);
     }
@@ -178,7 +190,7 @@ public final class DepthwiseConv2D {
                                     acc += (arena[ip] + inputOffset) * filter[fp];
                                 }
                             }
-                            arena[outPos++] = rq.requantize(acc, oc, TIES_UP);
+                            arena[outPos++] = rq.requantize(acc, oc);
                         }
                     }
                 }

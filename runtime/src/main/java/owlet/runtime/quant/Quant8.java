@@ -38,6 +38,21 @@ public final class Quant8 {
         return data;
     }
 
+    /**
+     * A quantized filter's weights minus their zero point, {@code weight - filterZp} (per-tensor zero
+     * point; per-channel filters have zero point 0), in the filter's layout: what the conv, depthwise conv
+     * and fully connected kernels multiply by.
+     */
+    public static short[] centeredWeights(Tensor filter) {
+        byte[] weights = storedBytes(filter);
+        int filterOffset = -storedZeroPoint(filter);
+        short[] centered = new short[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            centered[i] = (short) (weights[i] + filterOffset);
+        }
+        return centered;
+    }
+
     /** Little-endian int32 constant (biases). */
     public static int[] int32s(Tensor t) {
         byte[] d = t.data();
