@@ -15,6 +15,7 @@ module owlet.runtime {
     exports owlet.runtime.model;
     exports owlet.runtime.quant;
     exports owlet.runtime.kernels;
+    exports owlet.runtime.kernels.support;
     exports owlet.runtime.graph;
     exports owlet.runtime.cli;
 

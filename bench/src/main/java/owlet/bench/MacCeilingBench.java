@@ -34,7 +34,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *       output channels, one weight vector per block and k, one input byte broadcast per pixel and k), on
  *       patches and weights that stay in cache: that loop without memory traffic or output stage.</li>
  *   <li>{@link #tileWideInput}: the same tile with the patches widened to ints beforehand, as
- *       {@code ConvGemmVector} now does: a broadcast of an int from memory instead of a byte load, a sign
+ *       {@code IntWeightGemm} now does: a broadcast of an int from memory instead of a byte load, a sign
  *       extension and a move into a vector register.</li>
  * </ul>
  *

@@ -4,16 +4,16 @@ import java.lang.ref.Cleaner;
 import owlet.runtime.graph.ExecutionPlan;
 import owlet.runtime.graph.OpCost;
 import owlet.runtime.io.MemoryBudget;
-import owlet.runtime.kernels.ArenaFloats;
-import owlet.runtime.kernels.Kernel;
-import owlet.runtime.kernels.PartitionedKernel;
-import owlet.runtime.kernels.Quant8;
+import owlet.runtime.kernels.support.ArenaFloats;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.PartitionedKernel;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.ModelTooLargeException;
 import owlet.runtime.model.Operator;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
+import owlet.runtime.quant.Quant8;
 
 /**
  * Runs a model: fill the inputs, {@link #run()}, read the outputs. One interpreter owns one arena and its

@@ -2,7 +2,7 @@ package owlet.runtime.api;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import owlet.runtime.kernels.PartitionedKernel;
+import owlet.runtime.kernels.support.PartitionedKernel;
 
 /**
  * A fixed set of worker threads, created once, that run the parts of one {@link PartitionedKernel} at a

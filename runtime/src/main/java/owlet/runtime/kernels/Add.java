@@ -1,10 +1,17 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.support.ArenaFloats;
+import owlet.runtime.kernels.support.Broadcast;
+import owlet.runtime.kernels.support.FloatClamp;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
+import owlet.runtime.kernels.support.PairTable;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
 import owlet.runtime.quant.FixedPoint;
+import owlet.runtime.quant.Quant8;
 import owlet.runtime.quant.QuantizedMultiplier;
 
 /**
@@ -29,8 +36,8 @@ import owlet.runtime.quant.QuantizedMultiplier;
  * <p>Two activations of one shape (the residual connections of MobileNet V2) go through a
  * {@link PairTable}: the output byte depends only on the two input bytes, so the 65,536 outputs are computed
  * once at prepare with the arithmetic above and each element is one lookup, split across threads. (A Vector
- * API version of the arithmetic, three fixed-point multiplies per element, took twice as long: V2 int8's ten
- * ADDs 450–495 µs against 231 on one thread, 403–448 against 141–190 on two.)
+ * API version of the arithmetic, three fixed-point multiplies per element, measured about twice as slow:
+ * see BENCHMARKS.md, fourth round.)
  *
  * <p>Float32: {@code std::min(std::max(a + b, lo), hi)} with TFLite's activation bounds ({@code ±FLT_MAX}
  * for NONE, so an overflow to infinity is clamped).

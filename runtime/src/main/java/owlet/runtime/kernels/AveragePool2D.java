@@ -1,5 +1,10 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.support.ArenaFloats;
+import owlet.runtime.kernels.support.FloatClamp;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
+import owlet.runtime.kernels.support.Window;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.TensorType;
 
@@ -34,12 +39,12 @@ public final class AveragePool2D {
 
     /** 8-bit kernel; {@code shift} is 128 for uint8 tensors, 0 for int8. */
     static final class QuantizedKernel implements Kernel {
-        private final Conv2D.Window w;
+        private final Window w;
         private final int shift;
         private final int min;
         private final int max;
 
-        QuantizedKernel(Conv2D.Window w, int shift, int min, int max) {
+        QuantizedKernel(Window w, int shift, int min, int max) {
             this.w = w;
             this.shift = shift;
             this.min = min;
@@ -48,7 +53,7 @@ public final class AveragePool2D {
 
         @Override
         public void eval(byte[] arena) {
-            Conv2D.Window g = w;
+            Window g = w;
             int c = g.inC();
             int inRow = g.inW() * c;
             int inImage = g.inH() * inRow;
@@ -86,11 +91,11 @@ public final class AveragePool2D {
 
     /** Float32 kernel. */
     static final class FloatKernel implements Kernel {
-        private final Conv2D.Window w;
+        private final Window w;
         private final float min;
         private final float max;
 
-        FloatKernel(Conv2D.Window w, float min, float max) {
+        FloatKernel(Window w, float min, float max) {
             this.w = w;
             this.min = min;
             this.max = max;
@@ -98,7 +103,7 @@ public final class AveragePool2D {
 
         @Override
         public void eval(byte[] arena) {
-            Conv2D.Window g = w;
+            Window g = w;
             int c = g.inC();
             int inRow = g.inW() * c;
             int inImage = g.inH() * inRow;

@@ -1,11 +1,14 @@
 package owlet.runtime.kernels;
 
 import java.util.Arrays;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.Activation;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
+import owlet.runtime.quant.CRound;
 
 /**
  * CONCATENATION along {@code axis} (negative counts from the end): inputs of equal rank that agree on every

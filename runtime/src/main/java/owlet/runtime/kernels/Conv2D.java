@@ -1,12 +1,21 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.support.ArenaFloats;
+import owlet.runtime.kernels.support.FloatClamp;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
+import owlet.runtime.kernels.support.PartitionedKernel;
+import owlet.runtime.kernels.support.Window;
+import owlet.runtime.kernels.vector.ConvGemmVariant;
 import owlet.runtime.kernels.vector.VectorKernels;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Padding;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
-import owlet.runtime.quant.FixedPoint;
+import owlet.runtime.quant.ChannelRequant;
+import owlet.runtime.quant.Quant8;
+import owlet.runtime.quant.Rounding;
 
 /**
  * CONV_2D: {@code out[b,y,x,oc] = act(bias[oc] + Σ_{ky,kx,ic} in[b, y*sh - pt + ky*dh, x*sw - pl + kx*dw, ic]
@@ -22,7 +31,7 @@ import owlet.runtime.quant.FixedPoint;
  * uses the legacy single multiplier ({@link ChannelRequant#prepareLegacy}).
  *
  * <p>Kernels: {@link QuantizedKernel} is the reference and the fallback; when {@link VectorSupport#ENABLED},
- * quantized convolutions run as a packed GEMM (owlet.runtime.kernels.vector.ConvGemmVector) with
+ * quantized convolutions run as a packed GEMM (owlet.runtime.kernels.vector.ConvGemmVariant) with
  * identical output bytes.
  */
 public final class Conv2D {
@@ -35,6 +44,18 @@ public final class Conv2D {
 
     /** Prepares the op; {@code vector} allows the Vector API kernels (tests pass false for the reference). */
     static Kernel prepare(OpContext ctx, boolean vector) throws InvalidModelException {
+        return prepare(ctx, vector, null);
+    }
+
+    /**
+     * Prepares the op with the Vector API kernel {@code variant} instead of the one its rule chooses
+     * (tests); null when that variant does not take this convolution.
+     */
+    static Kernel prepare(OpContext ctx, ConvGemmVariant variant) throws InvalidModelException {
+        return prepare(ctx, true, variant);
+    }
+
+    private static Kernel prepare(OpContext ctx, boolean vector, ConvGemmVariant variant) throws InvalidModelException {
         ctx.requireArity(2, 3, 1);
         OperatorOptions.Conv2D o = ctx.options(OperatorOptions.Conv2D.class);
         Tensor in = ctx.input(0);
@@ -67,52 +88,20 @@ public final class Conv2D {
         ctx.requireType(in, "input", TensorType.UINT8, TensorType.INT8);
         ctx.requireType(filter, "filter", in.type());
         ctx.requireType(out, "output", in.type());
+        Rounding rounding = in.type() == TensorType.INT8 ? Rounding.TIES_UP : Rounding.TIES_AWAY_FROM_ZERO;
         ChannelRequant rq = in.type() == TensorType.UINT8
-                ? ChannelRequant.prepareLegacy(ctx, in, filter, bias, out, outC, o.activation())
-                : ChannelRequant.prepare(ctx, in, filter, bias, out, 0, outC, o.activation());
-        byte[] weights = Quant8.storedBytes(filter);
-        int filterOffset = -Quant8.storedZeroPoint(filter);
-        short[] packed = new short[weights.length];
-        for (int i = 0; i < weights.length; i++) {
-            packed[i] = (short) (weights[i] + filterOffset);
-        }
-        boolean tiesUp = in.type() == TensorType.INT8;
+                ? ChannelRequant.prepareLegacy(ctx, in, filter, bias, out, outC, o.activation(), rounding)
+                : ChannelRequant.prepare(ctx, in, filter, bias, out, 0, outC, o.activation(), rounding);
+        short[] packed = Quant8.centeredWeights(filter);
         if (vector) {
-            return VectorKernels.conv(w, packed, -Quant8.storedZeroPoint(in), rq, tiesUp, ctx.parts());
+            return VectorKernels.conv(w, packed, -Quant8.storedZeroPoint(in), rq, ctx.parts(), variant);
         }
-        return new QuantizedKernel(w, packed, -Quant8.storedZeroPoint(in), rq, tiesUp);
+        return new QuantizedKernel(w, packed, -Quant8.storedZeroPoint(in), rq);
     }
 
     private static float[] floatBias(OpContext ctx, Tensor bias) throws InvalidModelException {
         ctx.requireType(bias, "bias", TensorType.FLOAT32);
         return Quant8.floats(bias);
-    }
-
-    /** Shapes, strides, dilation, padding and arena offsets of a windowed op. */
-    public record Window(int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kh, int kw,
-                  int strideH, int strideW, int dilationH, int dilationW, int padTop, int padLeft,
-                  int inOffset, int outOffset) {
-
-        /**
-         * The window of a windowed op over an NHWC input: output extent and padding by TFLite's rules,
-         * checked against the output tensor's shape {@code [batches, outH, outW, outC]}.
-         */
-        static Window plan(OpContext ctx, Tensor in, Tensor out, int outC, int kh, int kw, Padding padding,
-                           int strideH, int strideW, int dilationH, int dilationW) throws InvalidModelException {
-            int batches = in.dim(0);
-            int inH = in.dim(1);
-            int inW = in.dim(2);
-            int outH = Geometry.outputSize(padding, inH, kh, strideH, dilationH);
-            int outW = Geometry.outputSize(padding, inW, kw, strideW, dilationW);
-            if (outH < 1 || outW < 1) {
-                throw ctx.fail("filter " + kh + "x" + kw + " does not fit the " + inH + "x" + inW + " input with "
-                        + padding + " padding");
-            }
-            ctx.requireShape(out, "output", batches, outH, outW, outC);
-            return new Window(batches, inH, inW, in.dim(3), outH, outW, outC, kh, kw, strideH, strideW, dilationH,
-                    dilationW, Geometry.paddingBefore(inH, kh, strideH, dilationH, outH),
-                    Geometry.paddingBefore(inW, kw, strideW, dilationW, outW), ctx.offset(in), ctx.offset(out));
-        }
     }
 
     /** Reference int8 kernel; {@code filter} holds {@code weight - filterZp}, [Cout, KH, KW, Cin]. */
@@ -121,14 +110,12 @@ public final class Conv2D {
         private final short[] filter;
         private final int inputOffset;
         private final ChannelRequant rq;
-        private final boolean tiesUp;
 
-        QuantizedKernel(Window w, short[] filter, int inputOffset, ChannelRequant rq, boolean tiesUp) {
+        QuantizedKernel(Window w, short[] filter, int inputOffset, ChannelRequant rq) {
             this.w = w;
             this.filter = filter;
             this.inputOffset = inputOffset;
             this.rq = rq;
-            this.tiesUp = tiesUp;
         }
 
         /** Part {@code part} of {@code parts}: a range of output rows (over batches × outH). */
@@ -168,7 +155,7 @@ public final class Conv2D {
                                 }
                             }
                         }
-                        arena[outPos++] = rq.requantize(acc, oc, tiesUp);
+                        arena[outPos++] = rq.requantize(acc, oc);
                     }
                 }
             }

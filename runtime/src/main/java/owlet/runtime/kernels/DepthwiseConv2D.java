@@ -1,11 +1,20 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.support.ArenaFloats;
+import owlet.runtime.kernels.support.FloatClamp;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
+import owlet.runtime.kernels.support.PartitionedKernel;
+import owlet.runtime.kernels.support.Window;
+import owlet.runtime.kernels.vector.Depthwise3x3Variant;
 import owlet.runtime.kernels.vector.VectorKernels;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
-import owlet.runtime.quant.FixedPoint;
+import owlet.runtime.quant.ChannelRequant;
+import owlet.runtime.quant.Quant8;
+import owlet.runtime.quant.Rounding;
 
 /**
  * DEPTHWISE_CONV_2D: with depth multiplier {@code m}, output channel {@code oc = ic*m + mi} sees only input
@@ -33,11 +42,11 @@ import owlet.runtime.quant.FixedPoint;
  *
  * <p>Kernels: {@link QuantizedKernel} is the reference and the fallback; when {@link VectorSupport#ENABLED},
  * 3×3 filters with multiplier 1 run vectorised across channels
- * (owlet.runtime.kernels.vector.DepthwiseConv3x3Vector) with identical output bytes.
+ * (owlet.runtime.kernels.vector.Depthwise3x3Variant) with identical output bytes.
  */
 public final class DepthwiseConv2D {
     /** The output stage's rounding: the reference rule for both types (see the class comment). */
-    private static final boolean TIES_UP = false;
+    private static final Rounding ROUNDING = Rounding.TIES_AWAY_FROM_ZERO;
 
     private DepthwiseConv2D() {
     }
@@ -48,6 +57,18 @@ public final class DepthwiseConv2D {
 
     /** Prepares the op; {@code vector} allows the Vector API kernels (tests pass false for the reference). */
     static Kernel prepare(OpContext ctx, boolean vector) throws InvalidModelException {
+        return prepare(ctx, vector, null);
+    }
+
+    /**
+     * Prepares the op with the Vector API kernel {@code variant} instead of the one its rule chooses
+     * (tests); null when that variant does not take this convolution.
+     */
+    static Kernel prepare(OpContext ctx, Depthwise3x3Variant variant) throws InvalidModelException {
+        return prepare(ctx, true, variant);
+    }
+
+    private static Kernel prepare(OpContext ctx, boolean vector, Depthwise3x3Variant variant) throws InvalidModelException {
         ctx.requireArity(2, 3, 1);
         OperatorOptions.DepthwiseConv2D o = ctx.options(OperatorOptions.DepthwiseConv2D.class);
         Tensor in = ctx.input(0);
@@ -69,7 +90,7 @@ public final class DepthwiseConv2D {
             throw ctx.fail("filter has " + outC + " output channels, not a multiple of the input's " + inC);
         }
         int m = outC / inC;
-        Conv2D.Window w = Conv2D.Window.plan(ctx, in, out, outC, kh, kw, o.padding(), o.strideH(), o.strideW(),
+        Window w = Window.plan(ctx, in, out, outC, kh, kw, o.padding(), o.strideH(), o.strideW(),
                 o.dilationH(), o.dilationW());
         if (bias != null) {
             ctx.requireConstant(bias, "bias");
@@ -91,19 +112,17 @@ public final class DepthwiseConv2D {
         ctx.requireType(out, "output", in.type());
         ChannelRequant rq;
         if (in.type() == TensorType.UINT8) {
-            rq = ChannelRequant.prepareLegacy(ctx, in, filter, bias, out, outC, o.activation());
+            rq = ChannelRequant.prepareLegacy(ctx, in, filter, bias, out, outC, o.activation(), ROUNDING);
         } else {
             requireSymmetric(ctx, filter);
-            rq = ChannelRequant.prepare(ctx, in, filter, bias, out, 3, outC, o.activation());
+            rq = ChannelRequant.prepare(ctx, in, filter, bias, out, 3, outC, o.activation(), ROUNDING);
         }
-        byte[] weights = Quant8.storedBytes(filter);
-        int filterOffset = -Quant8.storedZeroPoint(filter);
-        short[] packed = new short[weights.length];
-        for (int i = 0; i < weights.length; i++) {
-            packed[i] = (short) (weights[i] + filterOffset);
-        }
+        short[] packed = Quant8.centeredWeights(filter);
         if (vector && VectorKernels.depthwise3x3Fits(w, m)) {
-            return VectorKernels.depthwise3x3(w, packed, -Quant8.storedZeroPoint(in), rq, TIES_UP, ctx.parts());
+            return VectorKernels.depthwise3x3(w, packed, -Quant8.storedZeroPoint(in), rq, ctx.parts(), variant);
+        }
+        if (variant != null) {
+            return null;
         }
         return new QuantizedKernel(w, m, packed, -Quant8.storedZeroPoint(in), rq);
     }
@@ -120,13 +139,13 @@ public final class DepthwiseConv2D {
 
     /** Reference int8 kernel; {@code filter} holds {@code weight - filterZp}, [KH, KW, Cout]. */
     static final class QuantizedKernel implements PartitionedKernel {
-        private final Conv2D.Window w;
+        private final Window w;
         private final int depthMultiplier;
         private final short[] filter;
         private final int inputOffset;
         private final ChannelRequant rq;
 
-        QuantizedKernel(Conv2D.Window w, int depthMultiplier, short[] filter, int inputOffset, ChannelRequant rq) {
+        QuantizedKernel(Window w, int depthMultiplier, short[] filter, int inputOffset, ChannelRequant rq) {
             this.w = w;
             this.depthMultiplier = depthMultiplier;
             this.filter = filter;
@@ -137,7 +156,7 @@ public final class DepthwiseConv2D {
         /** Part {@code part} of {@code parts}: a range of output rows (over batches × outH). */
         @Override
         public void eval(byte[] arena, int part, int parts) {
-            Conv2D.Window g = w;
+            Window g = w;
             int m = depthMultiplier;
             int inRow = g.inW() * g.inC();
             int inImage = g.inH() * inRow;
@@ -171,7 +190,7 @@ public final class DepthwiseConv2D {
                                     acc += (arena[ip] + inputOffset) * filter[fp];
                                 }
                             }
-                            arena[outPos++] = rq.requantize(acc, oc, TIES_UP);
+                            arena[outPos++] = rq.requantize(acc, oc);
                         }
                     }
                 }
@@ -181,14 +200,14 @@ public final class DepthwiseConv2D {
 
     /** Float32 kernel, filter [KH, KW, Cout]. */
     static final class FloatKernel implements Kernel {
-        private final Conv2D.Window w;
+        private final Window w;
         private final int depthMultiplier;
         private final float[] filter;
         private final float[] bias;
         private final float min;
         private final float max;
 
-        FloatKernel(Conv2D.Window w, int depthMultiplier, float[] filter, float[] bias, float min, float max) {
+        FloatKernel(Window w, int depthMultiplier, float[] filter, float[] bias, float min, float max) {
             this.w = w;
             this.depthMultiplier = depthMultiplier;
             this.filter = filter;
@@ -199,7 +218,7 @@ public final class DepthwiseConv2D {
 
         @Override
         public void eval(byte[] arena) {
-            Conv2D.Window g = w;
+            Window g = w;
             int m = depthMultiplier;
             int inRow = g.inW() * g.inC();
             int inImage = g.inH() * inRow;

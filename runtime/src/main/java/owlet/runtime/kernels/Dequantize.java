@@ -1,8 +1,12 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.support.ArenaFloats;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
+import owlet.runtime.quant.Quant8;
 
 /**
  * DEQUANTIZE, uint8/int8 (per-tensor) to float32, elementwise over any shape: TFLite's

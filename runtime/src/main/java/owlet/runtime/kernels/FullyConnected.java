@@ -1,10 +1,17 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.support.ArenaFloats;
+import owlet.runtime.kernels.support.FloatClamp;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
+import owlet.runtime.kernels.support.PartitionedKernel;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
-import owlet.runtime.quant.FixedPoint;
+import owlet.runtime.quant.ChannelRequant;
+import owlet.runtime.quant.Quant8;
+import owlet.runtime.quant.Rounding;
 
 /**
  * FULLY_CONNECTED: {@code out[b,u] = act(bias[u] + Σ_d in[b,d] · filter[u,d])}.
@@ -25,14 +32,14 @@ import owlet.runtime.quant.FixedPoint;
  * the power-of-two division rounds ties away from zero). None of the shared models has this op, so no golden
  * output pins it. uint8 matches the way uint8 CONV_2D agrees with the reference kernels; for int8, TFLite's
  * builtin x86-64 kernel goes through the same GEMM back end (ruy) as int8 CONV_2D, whose output stage rounds
- * ties toward +infinity: if an int8 golden output disagrees, flip {@link #INT8_TIES_UP}.
+ * ties toward +infinity: if an int8 golden output disagrees, change {@link #INT8_ROUNDING}.
  *
  * <p>Float: products summed in depth order from 0, then the bias added and the activation clamp applied,
  * as TFLite's reference kernel.
  */
 public final class FullyConnected {
     /** The int8 output stage's rounding (uint8 always rounds ties away from zero); see the class comment. */
-    private static final boolean INT8_TIES_UP = false;
+    private static final Rounding INT8_ROUNDING = Rounding.TIES_AWAY_FROM_ZERO;
 
     private FullyConnected() {
     }
@@ -96,17 +103,12 @@ public final class FullyConnected {
         if (in.type() == TensorType.UINT8) {
             ctx.requirePerTensor(filter, "uint8 filter");
         }
+        Rounding rounding = in.type() == TensorType.INT8 ? INT8_ROUNDING : Rounding.TIES_AWAY_FROM_ZERO;
         ChannelRequant rq = filter.quantization().isPerChannel()
-                ? ChannelRequant.prepare(ctx, in, filter, bias, out, 0, units, o.activation())
-                : ChannelRequant.prepareLegacy(ctx, in, filter, bias, out, units, o.activation());
-        byte[] weights = Quant8.storedBytes(filter);
-        int filterOffset = -Quant8.storedZeroPoint(filter);
-        short[] packed = new short[weights.length];
-        for (int i = 0; i < weights.length; i++) {
-            packed[i] = (short) (weights[i] + filterOffset);
-        }
-        boolean tiesUp = in.type() == TensorType.INT8 && INT8_TIES_UP;
-        return new QuantizedKernel(s, packed, -Quant8.storedZeroPoint(in), rq, tiesUp);
+                ? ChannelRequant.prepare(ctx, in, filter, bias, out, 0, units, o.activation(), rounding)
+                : ChannelRequant.prepareLegacy(ctx, in, filter, bias, out, units, o.activation(), rounding);
+        short[] packed = Quant8.centeredWeights(filter);
+        return new QuantizedKernel(s, packed, -Quant8.storedZeroPoint(in), rq);
     }
 
     /** Batches, depth, units and arena offsets. */
@@ -119,14 +121,12 @@ public final class FullyConnected {
         private final short[] filter;
         private final int inputOffset;
         private final ChannelRequant rq;
-        private final boolean tiesUp;
 
-        QuantizedKernel(Shape s, short[] filter, int inputOffset, ChannelRequant rq, boolean tiesUp) {
+        QuantizedKernel(Shape s, short[] filter, int inputOffset, ChannelRequant rq) {
             this.s = s;
             this.filter = filter;
             this.inputOffset = inputOffset;
             this.rq = rq;
-            this.tiesUp = tiesUp;
         }
 
         /** Part {@code part} of {@code parts}: a range of units, in every batch. */
@@ -144,7 +144,7 @@ public final class FullyConnected {
                     for (int d = 0; d < g.depth(); d++) {
                         acc += (arena[ip + d] + inputOffset) * filter[fp + d];
                     }
-                    arena[outPos++] = rq.requantize(acc, u, tiesUp);
+                    arena[outPos++] = rq.requantize(acc, u);
                 }
             }
         }

@@ -1,8 +1,13 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.support.ArenaFloats;
+import owlet.runtime.kernels.support.ByteTable;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
+import owlet.runtime.quant.Quant8;
 import owlet.runtime.quant.QuantizedMultiplier;
 
 /**

@@ -1,8 +1,14 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.support.ArenaFloats;
+import owlet.runtime.kernels.support.ByteTable;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
+import owlet.runtime.quant.CRound;
+import owlet.runtime.quant.Quant8;
 
 /**
  * LOGISTIC (sigmoid): {@code out = 1 / (1 + exp(-x))}, elementwise; input and output have the same shape and

@@ -1,11 +1,16 @@
 package owlet.runtime.kernels;
 
 import java.util.Arrays;
+import owlet.runtime.kernels.support.ArenaFloats;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
+import owlet.runtime.quant.CRound;
 import owlet.runtime.quant.FixedPoint;
+import owlet.runtime.quant.Quant8;
 import owlet.runtime.quant.QuantizedMultiplier;
 
 /**

@@ -1,8 +1,10 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
+import owlet.runtime.quant.Quant8;
 
 /**
  * Where a binary op reads one input: an activation in the arena, or a constant (TFLite allows constant

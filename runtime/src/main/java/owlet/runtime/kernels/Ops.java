@@ -2,6 +2,8 @@ package owlet.runtime.kernels;
 
 import java.util.EnumSet;
 import java.util.Set;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.model.InvalidModelException;
 

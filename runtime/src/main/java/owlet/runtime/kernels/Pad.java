@@ -1,9 +1,12 @@
 package owlet.runtime.kernels;
 
 import java.util.Arrays;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
+import owlet.runtime.quant.Quant8;
 
 /**
  * PAD: {@code out[i_0 + before_0, ..., i_k + before_k] = in[i_0, ..., i_k]}, every other output element the

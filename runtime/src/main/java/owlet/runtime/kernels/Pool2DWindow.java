@@ -1,10 +1,13 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.support.OpContext;
+import owlet.runtime.kernels.support.Window;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Quantization;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
+import owlet.runtime.quant.Quant8;
 
 /**
  * What AVERAGE_POOL_2D and MAX_POOL_2D share, validated once: the window geometry (TFLite's SAME/VALID rules
@@ -16,7 +19,7 @@ import owlet.runtime.model.TensorType;
  *
  * @param shift 128 for uint8 (stored values are the original minus 128), 0 for int8 and float
  */
-record Pool2DWindow(Conv2D.Window window, TensorType type, int shift, int min, int max, float floatMin,
+record Pool2DWindow(Window window, TensorType type, int shift, int min, int max, float floatMin,
                     float floatMax) {
 
     /** TFLite's pooling Prepare: the float difference |inScale - outScale| must not exceed this. */
@@ -30,7 +33,7 @@ record Pool2DWindow(Conv2D.Window window, TensorType type, int shift, int min, i
         ctx.requireRank(in, "input", 4);
         ctx.requireType(in, "input", TensorType.FLOAT32, TensorType.UINT8, TensorType.INT8);
         ctx.requireType(out, "output", in.type());
-        Conv2D.Window w = Conv2D.Window.plan(ctx, in, out, in.dim(3), o.filterHeight(), o.filterWidth(), o.padding(),
+        Window w = Window.plan(ctx, in, out, in.dim(3), o.filterHeight(), o.filterWidth(), o.padding(),
                 o.strideH(), o.strideW(), 1, 1);
         if (in.type() == TensorType.FLOAT32) {
             float[] range = Quant8.activationRangeFloat(ctx, o.activation());

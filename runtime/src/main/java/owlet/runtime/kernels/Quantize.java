@@ -1,9 +1,15 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.support.ArenaFloats;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
+import owlet.runtime.kernels.support.PartitionedKernel;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
+import owlet.runtime.quant.CRound;
 import owlet.runtime.quant.FixedPoint;
+import owlet.runtime.quant.Quant8;
 import owlet.runtime.quant.QuantizedMultiplier;
 
 /**
@@ -73,7 +79,7 @@ public final class Quantize {
             int end = PartitionedKernel.begin(n, part + 1, parts);
             if (multiplier == 1 << 30 && shift == 1) {
                 // M = 1 exactly (equal scales): the multiply returns x, and the op adds the zero points'
-                // difference (the int8 V2's input: 355 us for 150,528 values through the multiply).
+                // difference (the int8 V2's input: measured faster, see BENCHMARKS.md, fourth round).
                 int offset = inShift - inZp + outZp;
                 for (int i = begin; i < end; i++) {
                     int v = arena[inOff + i] + offset;

@@ -1,6 +1,8 @@
 package owlet.runtime.kernels;
 
 import java.util.Arrays;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Tensor;
 

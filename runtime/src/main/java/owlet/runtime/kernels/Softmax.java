@@ -1,9 +1,14 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.support.ArenaFloats;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
+import owlet.runtime.quant.CRound;
+import owlet.runtime.quant.Quant8;
 
 /**
  * SOFTMAX over the last dimension: {@code out[r, j] = exp(beta·(x[r, j] - max_r)) / Σ_k exp(beta·(x[r, k] -

@@ -1,39 +1,29 @@
 package owlet.runtime.kernels;
 
+import owlet.runtime.kernels.support.VectorApi;
+
 /**
- * The one gate for the Vector API ({@code jdk.incubator.vector}). {@link #ENABLED} is decided once, when
- * this class initialises: the module must be in the boot layer (the launcher and the jlink image add it
- * with {@code --add-modules jdk.incubator.vector}), the system property {@code owlet.vector} must not be
- * {@code false} (tests set it to force the scalar kernels), and the preferred int vector must hold at
- * least 4 lanes (128 bits: NEON on the Pi, SSE/AVX2 on x86-64).
+ * The one gate for the Vector API ({@code jdk.incubator.vector}), as the CLI and the benchmarks see it:
+ * {@link #ENABLED} is {@link VectorApi#ENABLED}, decided once (module present, {@code -Dowlet.vector}
+ * not {@code false}, at least 4 int lanes).
  *
- * <p>This class never touches the module itself; the classes that do live in
- * {@code owlet.runtime.kernels.vector} and are only loaded when {@link #ENABLED} is true. Every optimized
+ * <p>The classes that touch the module live in {@code owlet.runtime.kernels.vector} and
+ * {@code owlet.runtime.quant.vector} and are only loaded when {@link #ENABLED} is true. Every optimized
  * kernel there has a scalar reference kernel in this package that is the fallback and the test oracle.
  */
 public final class VectorSupport {
     /** System property that turns the Vector API kernels off when set to {@code false}. */
-    public static final String PROPERTY = "owlet.vector";
+    public static final String PROPERTY = VectorApi.PROPERTY;
 
-    public static final boolean ENABLED = probe();
+    public static final boolean ENABLED = VectorApi.ENABLED;
 
     private VectorSupport() {
     }
 
-    private static boolean probe() {
-        if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))) {
-            return false;
-        }
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return false;
-        }
-        return owlet.runtime.kernels.vector.VectorKernels.intLanes() >= 4;
-    }
-
     /** A one-line description for {@code owlet bench} and the benchmarks. */
     public static String describe() {
-        return ENABLED ? "Vector API, " + owlet.runtime.kernels.vector.VectorKernels.intLanes() * 32 + "-bit"
-                : "scalar kernels (Vector API " + (Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))
+        return ENABLED ? "Vector API, " + VectorApi.intLanes() * 32 + "-bit"
+                : "scalar kernels (Vector API " + (VectorApi.allowedByProperty()
                         ? "module not present" : "off: -D" + PROPERTY + "=false") + ")";
     }
 }

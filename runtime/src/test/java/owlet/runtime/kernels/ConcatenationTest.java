@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import owlet.runtime.kernels.support.Kernel;
 import owlet.runtime.model.Activation;
 import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.model.InvalidModelException;

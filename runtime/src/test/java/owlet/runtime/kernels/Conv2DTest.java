@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import owlet.runtime.kernels.support.Geometry;
+import owlet.runtime.kernels.support.Kernel;
 import owlet.runtime.model.Activation;
 import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.model.InvalidModelException;
@@ -117,8 +119,8 @@ class Conv2DTest {
         for (int i = 0; i < wScales.length; i++) {
             wScales[i] = 0.001f + r.nextFloat() * 0.02f;
         }
-        int outH = owlet.runtime.kernels.Geometry.outputSize(padding, inH, kh, sh, dilation);
-        int outW = owlet.runtime.kernels.Geometry.outputSize(padding, inW, kw, sw, dilation);
+        int outH = owlet.runtime.kernels.support.Geometry.outputSize(padding, inH, kh, sh, dilation);
+        int outW = owlet.runtime.kernels.support.Geometry.outputSize(padding, inW, kw, sw, dilation);
         if (outH < 1 || outW < 1) {
             return;
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import owlet.runtime.kernels.support.Kernel;
 import owlet.runtime.model.Activation;
 import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.model.InvalidModelException;

@@ -3,6 +3,10 @@ package owlet.runtime.kernels;
 import java.util.ArrayList;
 import java.util.List;
 import owlet.runtime.graph.ExecutionPlan;
+import owlet.runtime.kernels.support.ArenaFloats;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
+import owlet.runtime.kernels.support.PartitionedKernel;
 import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Operator;
@@ -10,6 +14,7 @@ import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Quantization;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
+import owlet.runtime.quant.Quant8;
 
 /**
  * Runs one op in isolation: declare tensors, prepare the op through {@link Ops}, write inputs in their

@@ -5,12 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import owlet.runtime.kernels.support.Geometry;
+import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.OpContext;
+import owlet.runtime.kernels.support.PartitionedKernel;
+import owlet.runtime.kernels.vector.ConvGemmVariant;
+import owlet.runtime.kernels.vector.Depthwise3x3Variant;
 import owlet.runtime.model.Activation;
 import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.model.InvalidModelException;
@@ -24,10 +32,13 @@ import owlet.runtime.model.TensorType;
  * 2 with SAME padding, channel counts that are not a multiple of the vector width, int8 (per-tensor and
  * per-channel) and uint8, every fused activation the models use. Both kernels are prepared from the same
  * op over the same arena; the optimized one also runs split into three parts. The output bytes must be
- * identical.
+ * identical. Each op once with the kernel its rule chooses, and once with every variant forced on the
+ * shapes that variant takes.
  */
 class OptimizedKernelsTest {
     private static final int CASES = 300;
+    /** Shapes per variant when every variant is forced, whether or not the rule would choose it. */
+    private static final int VARIANT_CASES = 100;
     private static final Activation[] ACTIVATIONS = {Activation.NONE, Activation.RELU, Activation.RELU6};
 
     @BeforeAll
@@ -37,6 +48,35 @@ class OptimizedKernelsTest {
 
     static Stream<Integer> seeds() {
         return IntStream.range(0, CASES).boxed();
+    }
+
+    /** Every CONV_2D variant, on the first {@link #VARIANT_CASES} shapes of a test. */
+    static Stream<Arguments> convVariants() {
+        return Arrays.stream(ConvGemmVariant.values())
+                .flatMap(v -> IntStream.range(0, VARIANT_CASES).mapToObj(seed -> Arguments.of(v, seed)));
+    }
+
+    /** Every 3×3 DEPTHWISE_CONV_2D variant, on the first {@link #VARIANT_CASES} shapes. */
+    static Stream<Arguments> depthwise3x3Variants() {
+        return Arrays.stream(Depthwise3x3Variant.values())
+                .flatMap(v -> IntStream.range(0, VARIANT_CASES).mapToObj(seed -> Arguments.of(v, seed)));
+    }
+
+    /**
+     * One random op with its reference kernel, ready to be compared with an optimized kernel prepared
+     * from {@code ctx}.
+     */
+    private record Case(OpHarness harness, OpContext ctx, Kernel reference, int in, int out, Quant q, Random r,
+                        String what) {
+        void compare(Kernel optimized) {
+            OptimizedKernelsTest.compare(harness, reference, optimized, in, out, q, r, what);
+        }
+
+        /** {@code optimized} is null when the variant does not take the shape: skipped, not failed. */
+        void compareVariant(Kernel optimized, Enum<?> variant) {
+            assumeTrue(optimized != null, variant + " does not take " + what);
+            OptimizedKernelsTest.compare(harness, reference, optimized, in, out, q, r, what + ", " + variant);
+        }
     }
 
     /** One random weighted op: type, per-channel or not, quantization, activation, data. */
@@ -81,6 +121,18 @@ class OptimizedKernelsTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void pointwiseConvMatchesReference(int seed) throws InvalidModelException {
+        Case c = pointwiseConv(seed);
+        c.compare(Conv2D.prepare(c.ctx(), true));
+    }
+
+    @ParameterizedTest
+    @MethodSource("convVariants")
+    void pointwiseConvVariantsMatchReference(ConvGemmVariant variant, int seed) throws InvalidModelException {
+        Case c = pointwiseConv(seed);
+        c.compareVariant(Conv2D.prepare(c.ctx(), variant), variant);
+    }
+
+    private static Case pointwiseConv(int seed) throws InvalidModelException {
         Random r = new Random(1000 + seed);
         Quant q = Quant.random(r);
         int batches = 1 + r.nextInt(2);
@@ -96,12 +148,24 @@ class OptimizedKernelsTest {
         OperatorOptions.Conv2D options = new OperatorOptions.Conv2D(Padding.SAME, 1, 1, q.activation(), 1, 1);
         OpContext ctx = harness.context(BuiltinOp.CONV_2D, options, new int[] {in, f, b}, new int[] {out}, 3);
         String what = "seed " + seed + ": " + q + " " + batches + "x" + h + "x" + w + "x" + inC + " -> " + outC;
-        compare(harness, Conv2D.prepare(ctx, false), Conv2D.prepare(ctx, true), in, out, q, r, what);
+        return new Case(harness, ctx, Conv2D.prepare(ctx, false), in, out, q, r, what);
     }
 
     @ParameterizedTest
     @MethodSource("seeds")
     void convMatchesReference(int seed) throws InvalidModelException {
+        Case c = conv(seed);
+        c.compare(Conv2D.prepare(c.ctx(), true));
+    }
+
+    @ParameterizedTest
+    @MethodSource("convVariants")
+    void convVariantsMatchReference(ConvGemmVariant variant, int seed) throws InvalidModelException {
+        Case c = conv(seed);
+        c.compareVariant(Conv2D.prepare(c.ctx(), variant), variant);
+    }
+
+    private static Case conv(int seed) throws InvalidModelException {
         Random r = new Random(3000 + seed);
         Quant q = Quant.random(r);
         int batches = 1 + r.nextInt(2);
@@ -129,12 +193,24 @@ class OptimizedKernelsTest {
         OpContext ctx = harness.context(BuiltinOp.CONV_2D, options, new int[] {in, f, b}, new int[] {out}, 3);
         String what = "seed " + seed + ": " + q + " " + batches + "x" + h + "x" + w + "x" + inC + " -> " + outC + " k "
                 + kh + "x" + kw + " stride " + stride + " dilation " + dilation + " " + padding;
-        compare(harness, Conv2D.prepare(ctx, false), Conv2D.prepare(ctx, true), in, out, q, r, what);
+        return new Case(harness, ctx, Conv2D.prepare(ctx, false), in, out, q, r, what);
     }
 
     @ParameterizedTest
     @MethodSource("seeds")
     void depthwise3x3MatchesReference(int seed) throws InvalidModelException {
+        Case c = depthwise3x3(seed);
+        c.compare(DepthwiseConv2D.prepare(c.ctx(), true));
+    }
+
+    @ParameterizedTest
+    @MethodSource("depthwise3x3Variants")
+    void depthwise3x3VariantsMatchReference(Depthwise3x3Variant variant, int seed) throws InvalidModelException {
+        Case c = depthwise3x3(seed);
+        c.compareVariant(DepthwiseConv2D.prepare(c.ctx(), variant), variant);
+    }
+
+    private static Case depthwise3x3(int seed) throws InvalidModelException {
         Random r = new Random(2000 + seed);
         Quant q = Quant.random(r);
         int batches = 1 + r.nextInt(2);
@@ -159,7 +235,7 @@ class OptimizedKernelsTest {
         OpContext ctx = harness.context(BuiltinOp.DEPTHWISE_CONV_2D, options, new int[] {in, f, b}, new int[] {out}, 3);
         String what = "seed " + seed + ": " + q + " " + batches + "x" + h + "x" + w + "x" + c + " stride " + stride + " "
                 + padding;
-        compare(harness, DepthwiseConv2D.prepare(ctx, false), DepthwiseConv2D.prepare(ctx, true), in, out, q, r, what);
+        return new Case(harness, ctx, DepthwiseConv2D.prepare(ctx, false), in, out, q, r, what);
     }
 
     @ParameterizedTest

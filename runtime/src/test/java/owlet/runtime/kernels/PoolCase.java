@@ -1,6 +1,7 @@
 package owlet.runtime.kernels;
 
 import java.util.Random;
+import owlet.runtime.kernels.support.Kernel;
 import owlet.runtime.model.Activation;
 import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.model.InvalidModelException;

@@ -1,4 +1,4 @@
-package owlet.runtime.kernels;
+package owlet.runtime.kernels.support;
 
 /**
  * A prepared operator: everything it needs (shapes, arena offsets, packed weights, multipliers) was

@@ -1,4 +1,4 @@
-package owlet.runtime.kernels.vector;
+package owlet.runtime.quant.vector;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -8,7 +8,8 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
-import owlet.runtime.kernels.ChannelRequant;
+import owlet.runtime.quant.ChannelRequant;
+import owlet.runtime.quant.Rounding;
 
 /**
  * {@link ChannelRequant#requantize} on {@code L} channels at once, with int lanes only (no 64-bit lane
@@ -23,7 +24,7 @@ import owlet.runtime.kernels.ChannelRequant;
  * {@code (h >> e) + ((h & mask) > half (+1 if h < 0 and ties go away from zero))}, the comparison taken
  * from the sign of the difference: no vector masks, which JDK 17 does not compile to registers everywhere.
  */
-final class VectorRequant {
+public final class VectorRequant {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int L = I.length();
     /** Bytes of one int vector after narrowing, when a byte species of L lanes exists (L >= 8). */
@@ -48,7 +49,8 @@ final class VectorRequant {
     private final IntVector max;
     private final boolean tiesUp;
 
-    VectorRequant(ChannelRequant rq, boolean tiesUp) {
+    /** The stage {@code rq}, with its rounding rule, for vectors of the preferred int species. */
+    public VectorRequant(ChannelRequant rq) {
         this.channels = rq.channels();
         // Channel c's parameters also at c + channels, c + 2·channels, ...: a vector starting at any channel
         // reads L channels in a row, wrapping around (the depthwise kernel's flattened rows need that).
@@ -73,7 +75,7 @@ final class VectorRequant {
         outZeroPoint = IntVector.broadcast(I, rq.outZeroPoint());
         min = IntVector.broadcast(I, rq.min());
         max = IntVector.broadcast(I, rq.max());
-        this.tiesUp = tiesUp;
+        this.tiesUp = rq.rounding() == Rounding.TIES_UP;
     }
 
     static int lanes() {
@@ -87,7 +89,7 @@ final class VectorRequant {
      * faster, but made the JIT leave an operation unintrinsified now and then, up to 2.2 MB allocated per
      * inference, once the tests had run the output stage on every path.)
      */
-    void store(int[] acc, int from, int n, int c0, byte[] out, int at, int stride, int count) {
+    public void store(int[] acc, int from, int n, int c0, byte[] out, int at, int stride, int count) {
         for (int i = 0; i < n; i++) {
             store(acc, from + i * L, c0, out, at + i * stride, count);
         }
@@ -99,9 +101,9 @@ final class VectorRequant {
      * Vectors cross no method boundary: the callers hand over int arrays. The JIT does not inline a method
      * this large once it is compiled on its own, and a vector passed to or returned from a method it does
      * not inline is allocated: a helper for the high multiply, called from here, made the JIT box vectors,
-     * about 5 MB per inference of V1 0.25/128, which then took 1.71 ms instead of 1.02.
+     * about 5 MB per inference of V1 0.25/128, and slowed it down (see BENCHMARKS.md).
      */
-    void store(int[] acc, int from, int c0, byte[] out, int at, int count) {
+    public void store(int[] acc, int from, int c0, byte[] out, int at, int count) {
         IntVector x = IntVector.fromArray(I, acc, from).add(IntVector.fromArray(I, bias, c0))
                 .lanewise(VectorOperators.LSHL, IntVector.fromArray(I, leftShift, c0));
         IntVector ml = IntVector.fromArray(I, multLow, c0);
@@ -133,7 +135,8 @@ final class VectorRequant {
 
     /**
      * {@code acc[from...]}'s first {@code count} values as bytes at {@code out[at]}, 8 at a time where there
-     * are 8 (8 channels of 16 lanes in 24-channel layers; V1 0.75/192 about 1 % faster than byte by byte).
+     * are 8 (8 channels of 16 lanes in 24-channel layers; measured faster than byte by byte, see
+     * BENCHMARKS.md).
      * Out of {@link #store}: with the tail in there, narrowed by the Vector API or byte by byte, the JIT now
      * and then did not intrinsify every vector operation of that method (in one run of six to eight that
      * had first exercised all its paths, 0.8–6.2 MB allocated per inference).

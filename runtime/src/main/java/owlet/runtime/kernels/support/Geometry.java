@@ -1,4 +1,4 @@
-package owlet.runtime.kernels;
+package owlet.runtime.kernels.support;
 
 import owlet.runtime.model.Padding;
 

@@ -1,12 +1,11 @@
-package owlet.runtime.kernels;
+package owlet.runtime.quant;
 
+import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.Activation;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Quantization;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
-import owlet.runtime.quant.FixedPoint;
-import owlet.runtime.quant.QuantizedMultiplier;
 
 /**
  * The output stage of a quantized conv, depthwise conv or fully connected op, per output channel:
@@ -29,6 +28,8 @@ public final class ChannelRequant {
     final int outZeroPoint;
     final int min;
     final int max;
+    /** Whether ties round toward +infinity ({@link Rounding#TIES_UP}), else away from zero. */
+    private final boolean tiesUp;
 
     // Per channel, from multiplier and shift: the two shifts, and the rounding constants of the final
     // division by 2^rightShift: mask = 2^e - 1 and half = mask >> 1.
@@ -37,13 +38,15 @@ public final class ChannelRequant {
     private final int[] mask;
     private final int[] half;
 
-    private ChannelRequant(int[] bias, int[] multiplier, int[] shift, int outZeroPoint, int min, int max) {
+    private ChannelRequant(int[] bias, int[] multiplier, int[] shift, int outZeroPoint, int min, int max,
+                           Rounding rounding) {
         this.bias = bias;
         this.multiplier = multiplier;
         this.shift = shift;
         this.outZeroPoint = outZeroPoint;
         this.min = min;
         this.max = max;
+        this.tiesUp = rounding == Rounding.TIES_UP;
         int n = multiplier.length;
         this.leftShift = new int[n];
         this.rightShift = new int[n];
@@ -66,23 +69,25 @@ public final class ChannelRequant {
      *
      * @param channelDim the filter dimension that indexes output channels (0 for conv and fully connected,
      *                   3 for depthwise)
+     * @param rounding   the op's rule for ties, fixed here for every call of the stage
      */
     public static ChannelRequant prepare(OpContext ctx, Tensor in, Tensor filter, Tensor bias, Tensor out,
-                                         int channelDim, int channels, Activation activation)
+                                         int channelDim, int channels, Activation activation, Rounding rounding)
             throws InvalidModelException {
-        return prepare(ctx, in, filter, bias, out, channelDim, channels, activation, false);
+        return prepare(ctx, in, filter, bias, out, channelDim, channels, activation, false, rounding);
     }
 
     /** The legacy single multiplier; the filter must be quantized per tensor. */
     public static ChannelRequant prepareLegacy(OpContext ctx, Tensor in, Tensor filter, Tensor bias, Tensor out,
-                                               int channels, Activation activation) throws InvalidModelException {
+                                               int channels, Activation activation, Rounding rounding)
+            throws InvalidModelException {
         ctx.requirePerTensor(filter, "filter");
-        return prepare(ctx, in, filter, bias, out, 0, channels, activation, true);
+        return prepare(ctx, in, filter, bias, out, 0, channels, activation, true, rounding);
     }
 
     private static ChannelRequant prepare(OpContext ctx, Tensor in, Tensor filter, Tensor bias, Tensor out,
-                                          int channelDim, int channels, Activation activation, boolean legacy)
-            throws InvalidModelException {
+                                          int channelDim, int channels, Activation activation, boolean legacy,
+                                          Rounding rounding) throws InvalidModelException {
         ctx.requirePerTensor(in, "input");
         ctx.requirePerTensor(out, "output");
         ctx.requireQuantized(filter, "filter");
@@ -120,7 +125,7 @@ public final class ChannelRequant {
             s[c] = qm.shift();
         }
         int[] range = Quant8.activationRange(ctx, activation, out);
-        return new ChannelRequant(b, m, s, Quant8.storedZeroPoint(out), range[0], range[1]);
+        return new ChannelRequant(b, m, s, Quant8.storedZeroPoint(out), range[0], range[1], rounding);
     }
 
     /**
@@ -133,7 +138,7 @@ public final class ChannelRequant {
         for (int c = 0; c < b.length; c++) {
             b[c] += extra[c];
         }
-        return new ChannelRequant(b, multiplier, shift, outZeroPoint, min, max);
+        return new ChannelRequant(b, multiplier, shift, outZeroPoint, min, max, rounding());
     }
 
     /** Output channels. */
@@ -141,8 +146,13 @@ public final class ChannelRequant {
         return bias.length;
     }
 
-    /** bias, multiply (with the given rounding rule), add the output zero point, clamp. */
-    public byte requantize(int acc, int c, boolean tiesUp) {
+    /** The rule for ties this stage was prepared with. */
+    public Rounding rounding() {
+        return tiesUp ? Rounding.TIES_UP : Rounding.TIES_AWAY_FROM_ZERO;
+    }
+
+    /** bias, multiply (with the stage's rounding rule), add the output zero point, clamp. */
+    public byte requantize(int acc, int c) {
         int x = (acc + bias[c]) << leftShift[c];
         // The doubling high multiply, floor((x*M + 2^30) / 2^31): TFLite's nudge-and-truncate gives the
         // same for both signs (see FixedPoint); x*M cannot be MIN*MIN since M >= 0.
@@ -186,7 +196,7 @@ public final class ChannelRequant {
     }
 
     /** The output stage computed with {@link FixedPoint}'s reference functions: the oracle for tests. */
-    byte requantizeReference(int acc, int c, boolean tiesUp) {
+    byte requantizeReference(int acc, int c) {
         int x = acc + bias[c];
         int v = tiesUp ? FixedPoint.multiplyByQuantizedMultiplierTiesUp(x, multiplier[c], shift[c])
                 : FixedPoint.multiplyByQuantizedMultiplier(x, multiplier[c], shift[c]);
@@ -195,7 +205,8 @@ public final class ChannelRequant {
     }
 
     /** An output stage from raw parameters (tests and benchmarks; op classes use {@link #prepare}). */
-    public static ChannelRequant of(int[] bias, int[] multiplier, int[] shift, int outZeroPoint, int min, int max) {
-        return new ChannelRequant(bias, multiplier, shift, outZeroPoint, min, max);
+    public static ChannelRequant of(int[] bias, int[] multiplier, int[] shift, int outZeroPoint, int min, int max,
+                                    Rounding rounding) {
+        return new ChannelRequant(bias, multiplier, shift, outZeroPoint, min, max, rounding);
     }
 }

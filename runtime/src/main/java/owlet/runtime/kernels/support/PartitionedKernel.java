@@ -1,4 +1,4 @@
-package owlet.runtime.kernels;
+package owlet.runtime.kernels.support;
 
 /**
  * A kernel whose work splits into independent parts, typically ranges of output rows or channel blocks.

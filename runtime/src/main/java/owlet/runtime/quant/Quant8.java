@@ -1,5 +1,6 @@
-package owlet.runtime.kernels;
+package owlet.runtime.quant;
 
+import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.Activation;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Tensor;
@@ -35,6 +36,21 @@ public final class Quant8 {
             }
         }
         return data;
+    }
+
+    /**
+     * A quantized filter's weights minus their zero point, {@code weight - filterZp} (per-tensor zero
+     * point; per-channel filters have zero point 0), in the filter's layout: what the conv, depthwise conv
+     * and fully connected kernels multiply by.
+     */
+    public static short[] centeredWeights(Tensor filter) {
+        byte[] weights = storedBytes(filter);
+        int filterOffset = -storedZeroPoint(filter);
+        short[] centered = new short[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            centered[i] = (short) (weights[i] + filterOffset);
+        }
+        return centered;
     }
 
     /** Little-endian int32 constant (biases). */

@@ -1,4 +1,4 @@
-package owlet.runtime.kernels;
+package owlet.runtime.kernels.support;
 
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +32,7 @@ public final class OpContext {
      * @param parts  the most parts a {@link PartitionedKernel} will be split into (the interpreter's thread
      *               count); kernels size their per-part scratch by it
      * @param vector whether the Vector API kernels may be chosen (they are only when
-     *               {@link VectorSupport#ENABLED} too)
+     *               {@link VectorApi#ENABLED} too)
      */
     public OpContext(List<Tensor> tensors, Operator op, int[] arenaOffsets, int parts, boolean vector) {
         if (parts < 1) {
@@ -42,7 +42,7 @@ public final class OpContext {
         this.op = op;
         this.arenaOffsets = arenaOffsets;
         this.parts = parts;
-        this.vector = vector && VectorSupport.ENABLED;
+        this.vector = vector && VectorApi.ENABLED;
     }
 
     /** Whether prepare may choose a Vector API kernel. */

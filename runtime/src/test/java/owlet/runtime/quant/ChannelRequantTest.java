@@ -1,4 +1,4 @@
-package owlet.runtime.kernels;
+package owlet.runtime.quant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -20,16 +20,19 @@ class ChannelRequantTest {
             multiplier[c] = c == 0 ? 0 : c == 1 ? Integer.MAX_VALUE : (1 << 30) + r.nextInt(1 << 30);
             shift[c] = c < 8 ? -31 + c : c < 16 ? 31 - c : -r.nextInt(20);
         }
-        ChannelRequant rq = ChannelRequant.of(bias, multiplier, shift, 3, -128, 127);
+        ChannelRequant[] stages = new ChannelRequant[Rounding.values().length];
+        for (Rounding rounding : Rounding.values()) {
+            stages[rounding.ordinal()] = ChannelRequant.of(bias, multiplier, shift, 3, -128, 127, rounding);
+        }
         int[] edges = {0, 1, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 1 << 20, -(1 << 20), 12345, -12345};
         for (int i = 0; i < 200_000; i++) {
             int acc = i < edges.length * channels ? edges[i % edges.length]
                     : i % 3 == 0 ? r.nextInt() : r.nextInt(1 << 20) - (1 << 19);
             int c = (i / edges.length) % channels;
-            for (boolean tiesUp : new boolean[] {false, true}) {
-                assertEquals(rq.requantizeReference(acc, c, tiesUp), rq.requantize(acc, c, tiesUp),
+            for (ChannelRequant rq : stages) {
+                assertEquals(rq.requantizeReference(acc, c), rq.requantize(acc, c),
                         "acc " + acc + " channel " + c + " multiplier " + multiplier[c] + " shift " + shift[c]
-                                + " tiesUp " + tiesUp);
+                                + " " + rq.rounding());
             }
         }
     }
@@ -42,13 +45,17 @@ class ChannelRequantTest {
             shift[s] = -s;
             multiplier[s] = 1 << 30; // the high multiply halves x exactly
         }
-        ChannelRequant rq = ChannelRequant.of(new int[32], multiplier, shift, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        ChannelRequant[] stages = new ChannelRequant[Rounding.values().length];
+        for (Rounding rounding : Rounding.values()) {
+            stages[rounding.ordinal()] = ChannelRequant.of(new int[32], multiplier, shift, 0, Integer.MIN_VALUE,
+                    Integer.MAX_VALUE, rounding);
+        }
         for (int s = 0; s < 32; s++) {
             for (int k = -70; k <= 70; k++) {
                 int acc = k << Math.min(s, 20);
-                for (boolean tiesUp : new boolean[] {false, true}) {
-                    assertEquals(rq.requantizeReference(acc, s, tiesUp), rq.requantize(acc, s, tiesUp),
-                            "acc " + acc + " shift -" + s + " tiesUp " + tiesUp);
+                for (ChannelRequant rq : stages) {
+                    assertEquals(rq.requantizeReference(acc, s), rq.requantize(acc, s),
+                            "acc " + acc + " shift -" + s + " " + rq.rounding());
                 }
             }
         }

@@ -1,4 +1,4 @@
-package owlet.runtime.kernels;
+package owlet.runtime.kernels.support;
 
 import java.util.Arrays;
 import owlet.runtime.model.InvalidModelException;
@@ -17,10 +17,10 @@ import owlet.runtime.model.InvalidModelException;
  * @param swapped true when the model's second input plays role {@code a}
  * @param outShape the broadcast output shape, rank = the larger input rank
  */
-record Broadcast(boolean elementwise, boolean swapped, int y0, int y1, int y2, int y3, int y4, int[] outShape) {
+public record Broadcast(boolean elementwise, boolean swapped, int y0, int y1, int y2, int y3, int y4, int[] outShape) {
 
     /** Number of output elements. */
-    int size() {
+    public int size() {
         int n = 1;
         for (int d : outShape) {
             n *= d;
@@ -28,7 +28,7 @@ record Broadcast(boolean elementwise, boolean swapped, int y0, int y1, int y2, i
         return n;
     }
 
-    static Broadcast of(OpContext ctx, int[] shape0, int[] shape1) throws InvalidModelException {
+    public static Broadcast of(OpContext ctx, int[] shape0, int[] shape1) throws InvalidModelException {
         int rank = Math.max(shape0.length, shape1.length);
         int[] e0 = extend(shape0, rank);
         int[] e1 = extend(shape1, rank);
@@ -90,7 +90,7 @@ record Broadcast(boolean elementwise, boolean swapped, int y0, int y1, int y2, i
     }
 
     /** The inner passes of a binary op, in output order. */
-    interface Passes {
+    public interface Passes {
         /** {@code n} elements of {@code a} against {@code n} elements of {@code b}; indexes are element indexes. */
         void elementwise(byte[] arena, int n, int a, int b, int out);
 
@@ -99,7 +99,7 @@ record Broadcast(boolean elementwise, boolean swapped, int y0, int y1, int y2, i
     }
 
     /** Walks the output as TFLite does, calling {@code p} once per inner pass. */
-    void run(byte[] arena, Passes p) {
+    public void run(byte[] arena, Passes p) {
         if (elementwise) {
             p.elementwise(arena, y4, 0, 0, 0);
             return;

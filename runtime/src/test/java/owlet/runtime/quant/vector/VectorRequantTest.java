@@ -1,4 +1,4 @@
-package owlet.runtime.kernels.vector;
+package owlet.runtime.quant.vector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import owlet.runtime.kernels.ChannelRequant;
 import owlet.runtime.kernels.VectorSupport;
+import owlet.runtime.quant.ChannelRequant;
+import owlet.runtime.quant.Rounding;
 
 /** The int-lane output stage against the scalar one, on random and extreme accumulators and multipliers. */
 class VectorRequantTest {
@@ -55,9 +56,9 @@ class VectorRequantTest {
         byte[] out = new byte[2 * n * l];
         for (int zp : new int[] {0, -128, 37}) {
             for (int[] range : new int[][] {{-128, 127}, {zp, 127}, {-100, 50}}) {
-                ChannelRequant rq = ChannelRequant.of(bias, multiplier, shift, zp, range[0], range[1]);
-                for (boolean tiesUp : new boolean[] {false, true}) {
-                    VectorRequant v = new VectorRequant(rq, tiesUp);
+                for (Rounding rounding : Rounding.values()) {
+                    ChannelRequant rq = ChannelRequant.of(bias, multiplier, shift, zp, range[0], range[1], rounding);
+                    VectorRequant v = new VectorRequant(rq);
                     for (int round = 0; round < 3000 / n; round++) {
                         for (int c0 = 0; c0 < channels; c0 += l) {
                             int count = Math.min(l, channels - c0);
@@ -70,9 +71,9 @@ class VectorRequantTest {
                             for (int i = 0; i < n; i++) {
                                 for (int k = 0; k < count; k++) {
                                     int a = acc[i * l + k];
-                                    assertEquals(rq.requantize(a, c0 + k, tiesUp), out[i * 2 * l + k], "acc " + a
+                                    assertEquals(rq.requantize(a, c0 + k), out[i * 2 * l + k], "acc " + a
                                             + " multiplier " + multiplier[c0 + k] + " shift " + shift[c0 + k]
-                                            + " tiesUp " + tiesUp);
+                                            + " " + rounding);
                                 }
                             }
                         }

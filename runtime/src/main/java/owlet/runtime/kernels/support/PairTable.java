@@ -1,4 +1,4 @@
-package owlet.runtime.kernels;
+package owlet.runtime.kernels.support;
 
 /**
  * An 8-bit elementwise op of two activations of one shape whose output byte depends only on the two input
@@ -6,7 +6,7 @@ package owlet.runtime.kernels;
  * prepare from the op's reference arithmetic, so the bytes are the reference's by construction. Split
  * into ranges of elements.
  */
-final class PairTable implements PartitionedKernel {
+public final class PairTable implements PartitionedKernel {
     private final int n;
     private final int aOff;
     private final int bOff;
@@ -16,11 +16,11 @@ final class PairTable implements PartitionedKernel {
 
     /** The function a table is built from: stored bytes in, stored byte out. */
     @FunctionalInterface
-    interface Function {
+    public interface Function {
         byte apply(int storedA, int storedB);
     }
 
-    PairTable(int n, int aOff, int bOff, int outOff, Function f) {
+    public PairTable(int n, int aOff, int bOff, int outOff, Function f) {
         this.n = n;
         this.aOff = aOff;
         this.bOff = bOff;

@@ -1,4 +1,4 @@
-package owlet.runtime.kernels;
+package owlet.runtime.kernels.support;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
