@@ -21,7 +21,20 @@ public enum BuiltinOp {
     SUB(41),
     SQUEEZE(43),
     QUANTIZE(114),
-    HARD_SWISH(117);
+    HARD_SWISH(117),
+    // Added with issue #16's operators.
+    RELU_N1_TO_1(20),
+    RESIZE_BILINEAR(23),
+    STRIDED_SLICE(45),
+    SPLIT(49),
+    CAST(53),
+    MAXIMUM(55),
+    MINIMUM(57),
+    PACK(83),
+    UNPACK(88),
+    RESIZE_NEAREST_NEIGHBOR(97),
+    SPLIT_V(102),
+    ROUND(116);
 
     private final int code;
 
