@@ -7,7 +7,7 @@ import owlet.runtime.model.TensorType;
 /**
  * ROUND (float32 only, as in TFLite): to the nearest integer, ties to even, computed as TFLite's RoundToNearest
  * does: {@code f = floor(x)}, {@code d = x - f}; {@code f} when {@code d < 0.5} or ({@code d == 0.5} and
- * {@code f} even), else {@code f + 1}. That gives {@code +0} (not {@code -0}) for {@code -0.5 < x < 0}, unlike
+ * {@code f} even), else {@code f + 1}. That gives {@code +0} (not {@code -0}) for {@code -0.5 <= x < 0}, unlike
  * {@code Math.rint}; NaN and infinities pass through.
  */
 public final class Round {
