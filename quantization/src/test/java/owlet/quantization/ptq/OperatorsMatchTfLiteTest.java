@@ -462,4 +462,58 @@ class OperatorsMatchTfLiteTest {
         assertSame(b.inputs(ins).outputs(out).build(), "CONCATENATION SSD " + type + " rescale " + rescale,
                 data.toArray(new byte[0][]));
     }
+
+    // ---- STRIDED_SLICE ----
+
+    private static int[] ints(String s) {
+        String t = s.trim();
+        if (t.isEmpty()) {
+            return new int[0];
+        }
+        String[] parts = t.split(" ");
+        int[] v = new int[parts.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Integer.parseInt(parts[i]);
+        }
+        return v;
+    }
+
+    /** Input [2, 3, 4, 5]; begin, end, strides, masks (begin, end, ellipsis, new axis, shrink) and output shape. */
+    @ParameterizedTest
+    @CsvSource({
+        "0 1 0 0, 2 3 4 5, 1 1 1 1, 0, 0, 0, 0, 0, 2 2 4 5",
+        "0 -2 1 0, 0 0 -1 5, 1 1 2 2, 1, 7, 0, 0, 0, 2 2 2 3",
+        "1 2 3 4, 0 0 0 0, -1 -1 -2 -3, 0, 0, 0, 0, 0, 1 2 2 2",
+        "1 2 3 4, 0 0 0 0, -1 -1 -2 -3, 0, 15, 0, 0, 0, 2 3 2 2",
+        "1 0 2 0, 2 3 3 5, 1 1 1 1, 0, 0, 0, 0, 5, 3 5",
+        "0 1, 0 3, 1 2, 0, 0, 1, 0, 0, 2 3 4 1",
+        "1 0 2, 2 0 4, 1 1 1, 0, 0, 2, 0, 0, 1 3 4 2",
+        "0 0 0, 1 0 2, 1 1 1, 0, 0, 0, 2, 0, 1 1 2 4 5",
+        "1, 2, 1, 0, 0, 0, 0, 0, 1 3 4 5",
+        "-10 1 -100 2, 10 3 3 100, 1 1 1 1, 0, 0, 0, 0, 0, 2 2 3 3",
+        "-1 -1 0 -2, 0 0 4 0, 1 1 3 1, 0, 0, 0, 0, 11, 2",
+    })
+    void stridedSlice(String begin, String end, String strides, int beginMask, int endMask, int ellipsisMask,
+                      int newAxisMask, int shrinkMask, String outShape) throws Exception {
+        for (TensorType type : new TensorType[] {TensorType.INT8, TensorType.UINT8, TensorType.FLOAT32}) {
+            int[] b = ints(begin);
+            Quantization qz = type == TensorType.FLOAT32 ? Quantization.NONE : q(0.2f, lo(type) + 50);
+            ModelBuilder mb = new ModelBuilder("STRIDED_SLICE").description("single-op test");
+            int in = mb.tensor("in", type, new int[] {2, 3, 4, 5}, qz, null);
+            int bt = mb.constant("begin", TensorType.INT32, new int[] {b.length}, intBytes(b));
+            int et = mb.constant("end", TensorType.INT32, new int[] {b.length}, intBytes(ints(end)));
+            int st = mb.constant("strides", TensorType.INT32, new int[] {b.length}, intBytes(ints(strides)));
+            int out = mb.tensor("out", type, ints(outShape), qz, null);
+            mb.operator(BuiltinOp.STRIDED_SLICE, new OperatorOptions.StridedSlice(beginMask, endMask, ellipsisMask,
+                    newAxisMask, shrinkMask, false), new int[] {in, bt, et, st}, out);
+            byte[] data = type == TensorType.FLOAT32 ? floatBytes(randomFloats(new Random(45), 120))
+                    : everyByte();
+            if (type != TensorType.FLOAT32) {
+                data = java.util.Arrays.copyOf(data, 120);
+            }
+            assertSame(mb.inputs(in).outputs(out).build(), "STRIDED_SLICE " + type + " " + begin + " / " + end + " / "
+                    + strides + " masks " + beginMask + "," + endMask + "," + ellipsisMask + "," + newAxisMask + ","
+                    + shrinkMask, data);
+        }
+    }
 }
