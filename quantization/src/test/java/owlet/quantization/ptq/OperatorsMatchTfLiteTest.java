@@ -87,6 +87,14 @@ class OperatorsMatchTfLiteTest {
 
     /** Runs {@code m} in Owlet and TFLite on raw input bytes and compares every output. */
     static void assertSame(Model m, String what, byte[]... inputs) throws Exception {
+        assertClose(m, what, 0, inputs);
+    }
+
+    /**
+     * Like {@link #assertSame}, but float outputs may differ from TFLite's by {@code tolerance} relative to
+     * {@code max(1, |TFLite's value|)} (for float kernels whose summation order TFLite does not fix).
+     */
+    static void assertClose(Model m, String what, double tolerance, byte[]... inputs) throws Exception {
         byte[] file = ModelWriter.toBytes(m);
         Model parsed = Model.parse(ByteBuffer.wrap(file), what);
         int outputs = parsed.outputs().length;
@@ -124,7 +132,8 @@ class OperatorsMatchTfLiteTest {
                 if (isFloat) {
                     float a = ByteBuffer.wrap(theirs[i], k, 4).order(ByteOrder.LITTLE_ENDIAN).getFloat();
                     float b = ByteBuffer.wrap(mine[i], k, 4).order(ByteOrder.LITTLE_ENDIAN).getFloat();
-                    if (Float.floatToIntBits(a) != Float.floatToIntBits(b)) {
+                    boolean close = tolerance > 0 && Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(a));
+                    if (Float.floatToIntBits(a) != Float.floatToIntBits(b) && !close) {
                         fail(what + ": output " + i + " element " + k / 4 + ": TFLite " + a + " (0x"
                                 + Integer.toHexString(Float.floatToRawIntBits(a)) + "), Owlet " + b + " (0x"
                                 + Integer.toHexString(Float.floatToRawIntBits(b)) + ")" + inputsAt(inputs, k / 4));
@@ -514,6 +523,36 @@ class OperatorsMatchTfLiteTest {
             assertSame(mb.inputs(in).outputs(out).build(), "STRIDED_SLICE " + type + " " + begin + " / " + end + " / "
                     + strides + " masks " + beginMask + "," + endMask + "," + ellipsisMask + "," + newAxisMask + ","
                     + shrinkMask, data);
+        }
+    }
+
+    // ---- RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR ----
+
+    /** A [2, 5, 7, 3] input resized to each size with each corner rule; 8-bit holds every byte value. */
+    @ParameterizedTest
+    @CsvSource({
+        "RESIZE_BILINEAR, INT8", "RESIZE_BILINEAR, UINT8", "RESIZE_BILINEAR, FLOAT32",
+        "RESIZE_NEAREST_NEIGHBOR, INT8", "RESIZE_NEAREST_NEIGHBOR, UINT8", "RESIZE_NEAREST_NEIGHBOR, FLOAT32",
+    })
+    void resize(BuiltinOp op, TensorType type) throws Exception {
+        int[][] sizes = {{10, 14}, {3, 4}, {8, 11}, {1, 1}, {13, 2}, {5, 7}, {17, 29}};
+        boolean[][] corners = {{false, false}, {true, false}, {false, true}};
+        Random r = new Random(23);
+        int n = 2 * 5 * 7 * 3;
+        byte[] data = type == TensorType.FLOAT32 ? floatBytes(randomFloats(r, n)) : randomBytes(r, n);
+        Quantization qz = type == TensorType.FLOAT32 ? Quantization.NONE : q(0.3f, lo(type) + 77);
+        for (int[] size : sizes) {
+            for (boolean[] c : corners) {
+                ModelBuilder b = new ModelBuilder(op.name()).description("single-op test");
+                int in = b.tensor("in", type, new int[] {2, 5, 7, 3}, qz, null);
+                int sz = b.constant("size", TensorType.INT32, new int[] {2}, intBytes(size));
+                int out = b.tensor("out", type, new int[] {2, size[0], size[1], 3}, qz, null);
+                b.operator(op, new OperatorOptions.Resize(c[0], c[1]), new int[] {in, sz}, out);
+                // Float bilinear: TFLite's optimized kernel sums in its own order, so a few ulps apart.
+                double tolerance = op == BuiltinOp.RESIZE_BILINEAR && type == TensorType.FLOAT32 ? 1e-6 : 0;
+                assertClose(b.inputs(in).outputs(out).build(), op + " " + type + " to " + size[0] + "x" + size[1]
+                        + " align_corners " + c[0] + " half_pixel_centers " + c[1], tolerance, data);
+            }
         }
     }
 }

@@ -19,7 +19,8 @@ public final class Ops {
             // Issue #16's operators.
             BuiltinOp.SUB, BuiltinOp.MAXIMUM, BuiltinOp.MINIMUM, BuiltinOp.RELU, BuiltinOp.RELU6,
             BuiltinOp.RELU_N1_TO_1, BuiltinOp.PACK, BuiltinOp.UNPACK, BuiltinOp.SPLIT, BuiltinOp.SPLIT_V,
-            BuiltinOp.CAST, BuiltinOp.ROUND, BuiltinOp.STRIDED_SLICE);
+            BuiltinOp.CAST, BuiltinOp.ROUND, BuiltinOp.STRIDED_SLICE, BuiltinOp.RESIZE_BILINEAR,
+            BuiltinOp.RESIZE_NEAREST_NEIGHBOR);
 
     /** Validates the operator in {@code ctx} and returns its prepared kernel. */
     public static Kernel prepare(OpContext ctx) throws InvalidModelException {
@@ -54,6 +55,8 @@ public final class Ops {
             case CAST -> Cast.prepare(ctx);
             case ROUND -> Round.prepare(ctx);
             case STRIDED_SLICE -> StridedSlice.prepare(ctx);
+            case RESIZE_BILINEAR -> ResizeBilinear.prepare(ctx);
+            case RESIZE_NEAREST_NEIGHBOR -> ResizeNearestNeighbor.prepare(ctx);
             default -> throw ctx.fail("operator is not supported by Owlet");
         };
     }
