@@ -555,4 +555,38 @@ class OperatorsMatchTfLiteTest {
             }
         }
     }
+
+    // ---- Generic broadcasting (shapes the fivefold walk cannot take) ----
+
+    @ParameterizedTest
+    @CsvSource({
+        "ADD, INT8", "ADD, UINT8", "ADD, FLOAT32", "MUL, INT8", "MUL, UINT8", "MUL, FLOAT32",
+        "SUB, INT8", "SUB, UINT8", "SUB, FLOAT32", "MAXIMUM, INT8", "MINIMUM, FLOAT32",
+    })
+    void genericBroadcast(BuiltinOp op, TensorType type) throws Exception {
+        int[][][] shapes = {
+            {{1, 4, 1, 3}, {1, 1, 5, 1}, {1, 4, 5, 3}},
+            {{1, 1, 5, 1}, {1, 4, 1, 3}, {1, 4, 5, 3}},
+            {{2, 1, 3}, {4, 1}, {2, 4, 3}},
+            {{3, 1, 1, 2}, {1, 2, 2, 1}, {3, 2, 2, 2}},
+            {{2, 1, 2, 1, 3}, {2, 1, 3, 1}, {2, 2, 2, 3, 3}},
+        };
+        Random r = new Random(6);
+        for (int[][] s : shapes) {
+            ModelBuilder b = new ModelBuilder(op.name()).description("single-op test");
+            boolean f = type == TensorType.FLOAT32;
+            int x = b.tensor("x", type, s[0], f ? Quantization.NONE : q(0.04f, lo(type) + 120), null);
+            int y = b.tensor("y", type, s[1], f ? Quantization.NONE : q(0.03f, lo(type) + 130), null);
+            int out = b.tensor("out", type, s[2], f ? Quantization.NONE : q(0.05f, lo(type) + 125), null);
+            OperatorOptions o = op == BuiltinOp.MAXIMUM || op == BuiltinOp.MINIMUM ? new OperatorOptions.None()
+                    : new OperatorOptions.Elementwise(Activation.NONE);
+            b.operator(op, o, new int[] {x, y}, out);
+            int nx = b.tensor(x).elementCount();
+            int ny = b.tensor(y).elementCount();
+            byte[] dx = f ? floatBytes(randomFloats(r, nx)) : randomBytes(r, nx);
+            byte[] dy = f ? floatBytes(randomFloats(r, ny)) : randomBytes(r, ny);
+            assertSame(b.inputs(x, y).outputs(out).build(), op + " " + type + " " + java.util.Arrays.toString(s[0])
+                    + " with " + java.util.Arrays.toString(s[1]), dx, dy);
+        }
+    }
 }
