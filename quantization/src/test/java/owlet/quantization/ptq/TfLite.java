@@ -6,6 +6,7 @@ import org.bytedeco.tensorflowlite.BuiltinOpResolverWithoutDefaultDelegates;
 import org.bytedeco.tensorflowlite.FlatBufferModel;
 import org.bytedeco.tensorflowlite.Interpreter;
 import org.bytedeco.tensorflowlite.InterpreterBuilder;
+import org.bytedeco.tensorflowlite.TfLiteTensor;
 
 /**
  * TensorFlow Lite itself (the JavaCPP build of 2.18, builtin kernels without delegates, one thread),
@@ -44,6 +45,30 @@ final class TfLite implements AutoCloseable {
         }
         byte[] out = new byte[outputLength];
         interpreter.typed_output_tensor_byte(0).get(out);
+        return out;
+    }
+
+    /**
+     * Runs on the graph inputs' raw bytes (little-endian, uint8 as 0..255) and returns the first
+     * {@code outputs} graph outputs' raw bytes.
+     */
+    byte[][] runRaw(byte[][] inputs, int outputs) {
+        for (int i = 0; i < inputs.length; i++) {
+            TfLiteTensor t = interpreter.input_tensor(i);
+            if (t.bytes() != inputs[i].length) {
+                throw new IllegalArgumentException("input " + i + " has " + t.bytes() + " bytes, given " + inputs[i].length);
+            }
+            t.data().raw().put(inputs[i], 0, inputs[i].length);
+        }
+        if (interpreter.Invoke() != 0) {
+            throw new IllegalStateException("TFLite Invoke failed");
+        }
+        byte[][] out = new byte[outputs][];
+        for (int i = 0; i < outputs; i++) {
+            TfLiteTensor t = interpreter.output_tensor(i);
+            out[i] = new byte[(int) t.bytes()];
+            t.data().raw().get(out[i], 0, out[i].length);
+        }
         return out;
     }
 

@@ -96,7 +96,7 @@ public final class Add {
     }
 
     /** TFLite's QuantizeMultiplierSmallerThanOneExp: requires 0 < real < 1. */
-    private static QuantizedMultiplier smallerThanOne(OpContext ctx, double real, String what)
+    static QuantizedMultiplier smallerThanOne(OpContext ctx, double real, String what)
             throws InvalidModelException {
         if (!(real > 0 && real < 1)) {
             throw ctx.fail(what + " " + real + " is outside (0, 1); check the tensors' scales");

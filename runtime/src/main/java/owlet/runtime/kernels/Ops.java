@@ -17,7 +17,12 @@ public final class Ops {
             BuiltinOp.AVERAGE_POOL_2D, BuiltinOp.MAX_POOL_2D, BuiltinOp.FULLY_CONNECTED, BuiltinOp.ADD,
             BuiltinOp.RESHAPE, BuiltinOp.SQUEEZE, BuiltinOp.SOFTMAX, BuiltinOp.QUANTIZE, BuiltinOp.DEQUANTIZE,
             BuiltinOp.CONCATENATION, BuiltinOp.MEAN, BuiltinOp.PAD, BuiltinOp.MUL, BuiltinOp.HARD_SWISH,
-            BuiltinOp.LOGISTIC);
+            BuiltinOp.LOGISTIC,
+            // Issue #16's operators.
+            BuiltinOp.SUB, BuiltinOp.MAXIMUM, BuiltinOp.MINIMUM, BuiltinOp.RELU, BuiltinOp.RELU6,
+            BuiltinOp.RELU_N1_TO_1, BuiltinOp.PACK, BuiltinOp.UNPACK, BuiltinOp.SPLIT, BuiltinOp.SPLIT_V,
+            BuiltinOp.CAST, BuiltinOp.ROUND, BuiltinOp.STRIDED_SLICE, BuiltinOp.RESIZE_BILINEAR,
+            BuiltinOp.RESIZE_NEAREST_NEIGHBOR);
 
     /** Validates the operator in {@code ctx} and returns its prepared kernel. */
     public static Kernel prepare(OpContext ctx) throws InvalidModelException {
@@ -42,6 +47,18 @@ public final class Ops {
             case MUL -> Mul.prepare(ctx);
             case HARD_SWISH -> HardSwish.prepare(ctx);
             case LOGISTIC -> Logistic.prepare(ctx);
+            // Issue #16's operators.
+            case SUB -> Sub.prepare(ctx);
+            case MAXIMUM, MINIMUM -> MaximumMinimum.prepare(ctx);
+            case RELU, RELU6, RELU_N1_TO_1 -> Relu.prepare(ctx);
+            case PACK -> Pack.prepare(ctx);
+            case UNPACK -> Unpack.prepare(ctx);
+            case SPLIT, SPLIT_V -> Split.prepare(ctx);
+            case CAST -> Cast.prepare(ctx);
+            case ROUND -> Round.prepare(ctx);
+            case STRIDED_SLICE -> StridedSlice.prepare(ctx);
+            case RESIZE_BILINEAR -> ResizeBilinear.prepare(ctx);
+            case RESIZE_NEAREST_NEIGHBOR -> ResizeNearestNeighbor.prepare(ctx);
             default -> throw ctx.fail("operator is not supported by Owlet");
         };
     }

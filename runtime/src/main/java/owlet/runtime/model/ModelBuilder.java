@@ -158,6 +158,12 @@ public final class ModelBuilder {
             case RESHAPE -> OperatorOptions.Reshape.class;
             case SQUEEZE -> OperatorOptions.Squeeze.class;
             case MEAN -> OperatorOptions.Reducer.class;
+            case PACK -> OperatorOptions.Pack.class;
+            case UNPACK -> OperatorOptions.Unpack.class;
+            case SPLIT, SPLIT_V -> OperatorOptions.Split.class;
+            case STRIDED_SLICE -> OperatorOptions.StridedSlice.class;
+            case CAST -> OperatorOptions.Cast.class;
+            case RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR -> OperatorOptions.Resize.class;
             default -> OperatorOptions.None.class;
         };
     }

@@ -312,6 +312,15 @@ final class ModelReader {
             case MEAN -> 27;
             case SUB -> 28;
             case SQUEEZE -> 30;
+            // Issue #16's operators.
+            case STRIDED_SLICE -> 32;
+            case SPLIT -> 35;
+            case CAST -> 37;
+            case PACK -> 59;
+            case UNPACK -> 64;
+            case RESIZE_BILINEAR -> 15;
+            case RESIZE_NEAREST_NEIGHBOR -> 74;
+            case SPLIT_V -> 79;
             default -> -1;
         };
     }
@@ -347,6 +356,18 @@ final class ModelReader {
             case RESHAPE -> new OperatorOptions.Reshape(t == null ? null : t.ints(0, "new_shape"));
             case SQUEEZE -> new OperatorOptions.Squeeze(t == null ? new int[0] : orEmpty(t.ints(0, "squeeze_dims")));
             case MEAN -> new OperatorOptions.Reducer(t != null && t.bool(0, false));
+            // Issue #16's operators; the op classes check the values against the tensors.
+            case PACK -> new OperatorOptions.Pack(t == null ? 0 : t.i32(0, 0), t == null ? 0 : t.i32(1, 0));
+            case UNPACK -> new OperatorOptions.Unpack(t == null ? 0 : t.i32(0, 0), t == null ? 0 : t.i32(1, 0));
+            case SPLIT, SPLIT_V -> new OperatorOptions.Split(t == null ? 0 : t.i32(0, 0));
+            case STRIDED_SLICE -> new OperatorOptions.StridedSlice(t == null ? 0 : t.i32(0, 0),
+                    t == null ? 0 : t.i32(1, 0), t == null ? 0 : t.i32(2, 0), t == null ? 0 : t.i32(3, 0),
+                    t == null ? 0 : t.i32(4, 0), t != null && t.bool(5, false));
+            case CAST -> new OperatorOptions.Cast(t == null ? 0 : t.i8(0, 0), t == null ? 0 : t.i8(1, 0));
+            case RESIZE_BILINEAR -> new OperatorOptions.Resize(t != null && t.bool(2, false),
+                    t != null && t.bool(3, false));
+            case RESIZE_NEAREST_NEIGHBOR -> new OperatorOptions.Resize(t != null && t.bool(0, false),
+                    t != null && t.bool(1, false));
             default -> new OperatorOptions.None();
         };
     }

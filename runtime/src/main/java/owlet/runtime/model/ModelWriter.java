@@ -100,7 +100,7 @@ public final class ModelWriter {
                     .i32(0, codeIndex.get(List.of(op.code(), op.version())))
                     .ref(1, IntsNode.of(op.inputs()))
                     .ref(2, IntsNode.of(op.outputs()));
-            TableNode options = options(op.options());
+            TableNode options = options(op, op.options());
             if (options != null) {
                 on.u8(3, optionsType(op)).ref(4, options);
             }
@@ -156,6 +156,18 @@ public final class ModelWriter {
             return 30;
         } else if (o instanceof OperatorOptions.Reducer) {
             return 27;
+        } else if (o instanceof OperatorOptions.Pack) {
+            return 59;
+        } else if (o instanceof OperatorOptions.Unpack) {
+            return 64;
+        } else if (o instanceof OperatorOptions.Split) {
+            return op.op() == BuiltinOp.SPLIT_V ? 79 : 35;
+        } else if (o instanceof OperatorOptions.StridedSlice) {
+            return 32;
+        } else if (o instanceof OperatorOptions.Cast) {
+            return 37;
+        } else if (o instanceof OperatorOptions.Resize) {
+            return op.op() == BuiltinOp.RESIZE_NEAREST_NEIGHBOR ? 74 : 15;
         } else if (o instanceof OperatorOptions.Elementwise) {
             return switch (op.op()) {
                 case ADD -> 11;
@@ -168,7 +180,7 @@ public final class ModelWriter {
     }
 
     /** The options table; every field written, since the schema's defaults differ from the reader's. */
-    private static TableNode options(OperatorOptions o) {
+    private static TableNode options(Operator op, OperatorOptions o) {
         if (o instanceof OperatorOptions.Conv2D c) {
             return new TableNode().i8(0, c.padding().ordinal()).i32(1, c.strideW()).i32(2, c.strideH())
                     .i8(3, c.activation().ordinal()).i32(4, c.dilationW()).i32(5, c.dilationH());
@@ -194,6 +206,26 @@ public final class ModelWriter {
             return new TableNode().ref(0, IntsNode.of(s.squeezeDims()));
         } else if (o instanceof OperatorOptions.Reducer r) {
             return new TableNode().u8(0, r.keepDims() ? 1 : 0);
+        }
+        return issue16Options(op, o);
+    }
+
+    /** The options tables of issue #16's operators, or null. */
+    private static TableNode issue16Options(Operator op, OperatorOptions o) {
+        if (o instanceof OperatorOptions.Pack p) {
+            return new TableNode().i32(0, p.valuesCount()).i32(1, p.axis());
+        } else if (o instanceof OperatorOptions.Unpack u) {
+            return new TableNode().i32(0, u.num()).i32(1, u.axis());
+        } else if (o instanceof OperatorOptions.Split s) {
+            return new TableNode().i32(0, s.numSplits());
+        } else if (o instanceof OperatorOptions.StridedSlice s) {
+            return new TableNode().i32(0, s.beginMask()).i32(1, s.endMask()).i32(2, s.ellipsisMask())
+                    .i32(3, s.newAxisMask()).i32(4, s.shrinkAxisMask()).u8(5, s.offset() ? 1 : 0);
+        } else if (o instanceof OperatorOptions.Cast c) {
+            return new TableNode().i8(0, c.inDataType()).i8(1, c.outDataType());
+        } else if (o instanceof OperatorOptions.Resize r) {
+            int first = op.op() == BuiltinOp.RESIZE_NEAREST_NEIGHBOR ? 0 : 2;
+            return new TableNode().u8(first, r.alignCorners() ? 1 : 0).u8(first + 1, r.halfPixelCenters() ? 1 : 0);
         }
         return null;
     }

@@ -56,4 +56,35 @@ public sealed interface OperatorOptions {
     /** ReducerOptions: keep_dims 0. */
     record Reducer(boolean keepDims) implements OperatorOptions {
     }
+
+    /** PackOptions: values_count 0, axis 1. */
+    record Pack(int valuesCount, int axis) implements OperatorOptions {
+    }
+
+    /** UnpackOptions: num 0, axis 1. */
+    record Unpack(int num, int axis) implements OperatorOptions {
+    }
+
+    /** SplitOptions and SplitVOptions: num_splits 0. */
+    record Split(int numSplits) implements OperatorOptions {
+    }
+
+    /**
+     * StridedSliceOptions: begin_mask 0, end_mask 1, ellipsis_mask 2, new_axis_mask 3, shrink_axis_mask 4,
+     * offset 5.
+     */
+    record StridedSlice(int beginMask, int endMask, int ellipsisMask, int newAxisMask, int shrinkAxisMask,
+                        boolean offset) implements OperatorOptions {
+    }
+
+    /** CastOptions: in_data_type 0, out_data_type 1 (TensorType codes; 0 when absent). */
+    record Cast(int inDataType, int outDataType) implements OperatorOptions {
+    }
+
+    /**
+     * ResizeBilinearOptions (align_corners 2, half_pixel_centers 3; 0 and 1 are deprecated sizes) and
+     * ResizeNearestNeighborOptions (align_corners 0, half_pixel_centers 1).
+     */
+    record Resize(boolean alignCorners, boolean halfPixelCenters) implements OperatorOptions {
+    }
 }

@@ -308,15 +308,49 @@ class AddTest {
                 "op #0 ADD: input shapes [1, 4, 4, 3] and [1, 4, 4, 2] are not broadcastable"), e.getMessage());
     }
 
+    /**
+     * [1,4,1,3] + [1,1,5,1] needs the generic broadcast: every output element is the scalar rule on the two
+     * elements its index selects.
+     */
     @Test
-    void rejectsGenericBroadcast() {
+    void genericBroadcastAppliesScalarRulePerElement() throws Exception {
+        Random r = new Random(12);
+        for (TensorType type : new TensorType[] {TensorType.UINT8, TensorType.INT8}) {
+            OpHarness h = new OpHarness();
+            int lo = TextbookOps.qmin(type);
+            int a = h.tensor(type, OpHarness.quant(0.04f, lo + 120), 1, 4, 1, 3);
+            int b = h.tensor(type, OpHarness.quant(0.03f, lo + 130), 1, 1, 5, 1);
+            int o = h.tensor(type, OpHarness.quant(0.05f, lo + 125), 1, 4, 5, 3);
+            Kernel k = h.prepare(BuiltinOp.ADD, NONE, new int[] {a, b}, o);
+            int[] va = TextbookOps.randomValues(r, type, 12);
+            int[] vb = TextbookOps.randomValues(r, type, 5);
+            h.set8(a, va);
+            h.set8(b, vb);
+            h.run(k);
+            int[] got = h.get8Ints(o);
+            QuantizedMultiplier m1 = QuantizedMultiplier.of(0.04f / (2 * 0.04));
+            QuantizedMultiplier m2 = QuantizedMultiplier.of(0.03f / (2 * (double) 0.04f));
+            QuantizedMultiplier mo = QuantizedMultiplier.of(2 * (double) 0.04f / ((1 << 20) * 0.05f));
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 5; j++) {
+                    for (int c = 0; c < 3; c++) {
+                        int want = clamp(scalarAdd(va[i * 3 + c] - lo - 120, vb[j] - lo - 130, m1, m2, mo) + lo + 125, lo);
+                        assertEquals(want, got[(i * 5 + j) * 3 + c], type + " at " + i + "," + j + "," + c);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void rejectsGenericBroadcastBeyondSixDimensions() {
         OpHarness h = new OpHarness();
-        int a = h.tensor(TensorType.INT8, OpHarness.quant(1f, 0), 1, 4, 1, 3);
-        int b = h.tensor(TensorType.INT8, OpHarness.quant(1f, 0), 1, 1, 5, 1);
-        int o = h.tensor(TensorType.INT8, OpHarness.quant(1f, 0), 1, 4, 5, 3);
+        int a = h.tensor(TensorType.INT8, OpHarness.quant(1f, 0), 1, 1, 1, 1, 4, 1, 3);
+        int b = h.tensor(TensorType.INT8, OpHarness.quant(1f, 0), 1, 1, 1, 1, 1, 5, 1);
+        int o = h.tensor(TensorType.INT8, OpHarness.quant(1f, 0), 1, 1, 1, 1, 4, 5, 3);
         InvalidModelException e = assertThrows(InvalidModelException.class,
                 () -> h.prepare(BuiltinOp.ADD, NONE, new int[] {a, b}, o));
-        assertTrue(e.getMessage().startsWith("op #0 ADD: broadcasting shapes [1, 4, 1, 3] and [1, 1, 5, 1]"),
+        assertTrue(e.getMessage().startsWith("op #0 ADD: broadcasting shapes [1, 1, 1, 1, 4, 1, 3] and"),
                 e.getMessage());
     }
 

@@ -12,12 +12,23 @@ import owlet.runtime.model.InvalidModelException;
  * of size {@code y0*y2*y3*y4} (broadcast over y1). When {@code y4 > 1} the inner step is an elementwise pass
  * of {@code y4} elements; otherwise it is one element of {@code a} against {@code y3} elements of
  * {@code b}. Following TFLite's walk keeps the role assignment (which input's parameters go with which
- * operand) and the rejection of shapes TFLite would send to its generic broadcast.
+ * operand).
+ *
+ * <p>Shapes the fivefold walk cannot take (such as {@code [1,4,1,3]} against {@code [1,1,5,1]}) go, as in
+ * TFLite, to a generic broadcast of up to 6 dimensions (BroadcastAdd6DSlow and its kin), which visits the
+ * output in order and applies the same per-element arithmetic. Here it is a list of inner runs computed at
+ * prepare ({@code runs}: start of {@code a}, of {@code b} and of the output per run), each run along the
+ * innermost dimension: elementwise when both inputs have it, else the input with size 1 there plays {@code a}
+ * in a scalar pass.
  *
  * @param swapped true when the model's second input plays role {@code a}
  * @param outShape the broadcast output shape, rank = the larger input rank
  */
-public record Broadcast(boolean elementwise, boolean swapped, int y0, int y1, int y2, int y3, int y4, int[] outShape) {
+public record Broadcast(boolean elementwise, boolean swapped, int y0, int y1, int y2, int y3, int y4, int[] outShape,
+                 int[] runs) {
+    /** Most dimensions of a generic broadcast, as TFLite's 6D kernels. */
+    private static final int MAX_GENERIC_RANK = 6;
+
 
     /** Number of output elements. */
     public int size() {
@@ -46,7 +57,7 @@ public record Broadcast(boolean elementwise, boolean swapped, int y0, int y1, in
             for (int d : e0) {
                 n *= d;
             }
-            return new Broadcast(true, false, 1, 1, 1, 1, n, out);
+            return new Broadcast(true, false, 1, 1, 1, 1, n, out, null);
         }
         boolean swapped = false;
         for (int i = rank - 1; i >= 0; i--) {
@@ -75,11 +86,62 @@ public record Broadcast(boolean elementwise, boolean swapped, int y0, int y1, in
             y[0] *= b[i];
         }
         if (i >= 0) {
-            throw ctx.fail("broadcasting shapes " + Arrays.toString(shape0) + " and " + Arrays.toString(shape1)
-                    + " needs TFLite's generic (slow) broadcast, which Owlet does not implement; supported: equal"
-                    + " shapes, a scalar, or one input repeated along leading dimensions (e.g. [1,1,1,C])");
+            return generic(ctx, shape0, shape1, e0, e1, out);
         }
-        return new Broadcast(false, swapped, y[0], y[1], y[2], y[3], y[4], out);
+        return new Broadcast(false, swapped, y[0], y[1], y[2], y[3], y[4], out, null);
+    }
+
+    /** The generic broadcast's runs; {@code y4} is the run length, {@code y3} 1 for elementwise runs. */
+    private static Broadcast generic(OpContext ctx, int[] shape0, int[] shape1, int[] e0, int[] e1, int[] out)
+            throws InvalidModelException {
+        int rank = out.length;
+        if (rank > MAX_GENERIC_RANK) {
+            throw ctx.fail("broadcasting shapes " + Arrays.toString(shape0) + " and " + Arrays.toString(shape1)
+                    + " has " + rank + " dimensions; TFLite's generic broadcast takes at most " + MAX_GENERIC_RANK);
+        }
+        int last = rank - 1;
+        boolean swapped = e0[last] != 1 && e1[last] == 1;
+        boolean elementwise = e0[last] == e1[last];
+        int[] a = swapped ? e1 : e0;
+        int[] b = swapped ? e0 : e1;
+        int[] aStride = strides(a);
+        int[] bStride = strides(b);
+        int inner = out[last];
+        int runCount = 1;
+        for (int d = 0; d < last; d++) {
+            runCount *= out[d];
+        }
+        int[] runs = new int[3 * runCount];
+        int[] index = new int[rank];
+        for (int r = 0; r < runCount; r++) {
+            int ia = 0;
+            int ib = 0;
+            for (int d = 0; d < last; d++) {
+                ia += index[d] * aStride[d];
+                ib += index[d] * bStride[d];
+            }
+            runs[3 * r] = ia;
+            runs[3 * r + 1] = ib;
+            runs[3 * r + 2] = r * inner;
+            for (int d = last - 1; d >= 0; d--) {
+                if (++index[d] < out[d]) {
+                    break;
+                }
+                index[d] = 0;
+            }
+        }
+        return new Broadcast(false, swapped, 0, 0, 0, elementwise ? 1 : 0, inner, out, runs);
+    }
+
+    /** Row-major element strides, 0 along dimensions of size 1 (broadcast). */
+    private static int[] strides(int[] shape) {
+        int[] s = new int[shape.length];
+        int step = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            s[d] = shape[d] == 1 ? 0 : step;
+            step *= shape[d];
+        }
+        return s;
     }
 
     private static int[] extend(int[] shape, int rank) {
@@ -100,6 +162,16 @@ public record Broadcast(boolean elementwise, boolean swapped, int y0, int y1, in
 
     /** Walks the output as TFLite does, calling {@code p} once per inner pass. */
     public void run(byte[] arena, Passes p) {
+        if (runs != null) {
+            for (int r = 0; r < runs.length; r += 3) {
+                if (y3 == 1) {
+                    p.elementwise(arena, y4, runs[r], runs[r + 1], runs[r + 2]);
+                } else {
+                    p.scalar(arena, y4, runs[r], runs[r + 1], runs[r + 2]);
+                }
+            }
+            return;
+        }
         if (elementwise) {
             p.elementwise(arena, y4, 0, 0, 0);
             return;
