@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import owlet.runtime.api.Classification;
 import owlet.runtime.api.Classifier;
+import owlet.runtime.api.Detector;
 import owlet.runtime.api.Labels;
 import owlet.runtime.image.Images;
 import owlet.runtime.image.RgbImage;
@@ -64,8 +65,13 @@ public final class ClassifyCommand implements Command {
         if (images.isEmpty()) {
             throw new Args.UsageException("no IMAGE given");
         }
-        Labels labels = labels(args, modelPath);
+        Labels labels = labels(args, modelPath, "imagenet_labels.txt", "labels.txt");
         Model model = Model.load(modelPath);
+        if (Detector.isDetector(model)) {
+            err.println("owlet classify: " + modelPath + " is an object detection model (TFLite_Detection_PostProcess);"
+                    + " use owlet detect");
+            return 1;
+        }
         try (Classifier classifier = Classifier.create(model, labels, threads)) {
             return classifyAll(classifier, images, top, threshold, json, raw, out, err);
         }
@@ -113,13 +119,14 @@ public final class ClassifyCommand implements Command {
         return failures == 0 ? 0 : 1;
     }
 
-    private static Labels labels(Args args, Path model) throws IOException {
+    /** The --labels file, else the first of {@code defaults} found beside the model, else none. */
+    static Labels labels(Args args, Path model, String... defaults) throws IOException {
         String given = args.string("labels", null);
         if (given != null) {
             return Labels.load(Path.of(given));
         }
         Path dir = model.toAbsolutePath().getParent();
-        for (String name : new String[] {"imagenet_labels.txt", "labels.txt"}) {
+        for (String name : defaults) {
             Path p = dir == null ? null : dir.resolve(name);
             if (p != null && Files.isRegularFile(p)) {
                 return Labels.load(p);
