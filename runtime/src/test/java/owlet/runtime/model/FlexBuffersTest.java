@@ -153,4 +153,24 @@ class FlexBuffersTest {
             assertTrue(e.getMessage().contains("'" + required + "' is missing"), e.getMessage());
         }
     }
+
+    /** A model file whose post-process options are damaged fails to load, naming the operator. */
+    @Test
+    void aModelWithBadOptionsFailsToLoadNamingTheOperator() throws Exception {
+        byte[] file = java.nio.file.Files.readAllBytes(Shared.model("ssd_mobilenet_v1_coco_quant"));
+        byte[] options = ssdOptions();
+        int at = -1;
+        for (int i = 0; i + options.length <= file.length && at < 0; i++) {
+            if (java.util.Arrays.equals(file, i, i + options.length, options, 0, options.length)) {
+                at = i;
+            }
+        }
+        assertTrue(at >= 0, "options bytes not found in the file");
+        byte[] damaged = file.clone();
+        damaged[at + options.length - 1] = 5; // root byte width
+        InvalidModelException e = assertThrows(InvalidModelException.class,
+                () -> Model.parse(java.nio.ByteBuffer.wrap(damaged), "damaged"));
+        assertTrue(e.getMessage().startsWith("op #63 CUSTOM 'TFLite_Detection_PostProcess' custom_options: root byte "
+                + "width 5"), e.getMessage());
+    }
 }
