@@ -24,8 +24,7 @@ public final class Classifier implements AutoCloseable {
     private final int channels;
     private final Tensor input;
     private final Tensor output;
-    private final byte[] input8;
-    private final float[] inputFloat;
+    private final ImageInput imageInput;
     private final float[] scores;
     private final byte[] raw;
 
@@ -34,12 +33,17 @@ public final class Classifier implements AutoCloseable {
         this.labels = labels;
         this.input = interpreter.inputTensor(0);
         this.output = interpreter.outputTensor(0);
+        if (Detector.isDetector(interpreter.model())) {
+            throw new InvalidModelException(interpreter.model().source() + " is an object detector ("
+                    + owlet.runtime.kernels.DetectionPostProcess.CUSTOM_CODE + "), not a classifier: use a Detector "
+                    + "(owlet detect)");
+        }
         int[] s = input.shape();
         if (s.length != 4 || s[0] != 1 || s[1] < 1 || s[2] < 1 || (s[3] != 3 && s[3] != 1)) {
             throw new InvalidModelException("input " + input.describe()
                     + " is not an image input of shape [1, height, width, 3] or [1, height, width, 1]");
         }
-        if (input.type() != TensorType.UINT8 && input.type() != TensorType.INT8 && input.type() != TensorType.FLOAT32) {
+        if (!ImageInput.supports(input)) {
             throw new InvalidModelException("input " + input.describe() + " has unsupported type " + input.type());
         }
         if (output.type() != TensorType.UINT8 && output.type() != TensorType.INT8 && output.type() != TensorType.FLOAT32) {
@@ -48,8 +52,7 @@ public final class Classifier implements AutoCloseable {
         this.height = s[1];
         this.width = s[2];
         this.channels = s[3];
-        this.input8 = new byte[input.elementCount()];
-        this.inputFloat = input.type() == TensorType.FLOAT32 ? new float[input.elementCount()] : null;
+        this.imageInput = new ImageInput(interpreter);
         this.scores = new float[output.elementCount()];
         this.raw = new byte[output.byteSize()];
     }
@@ -112,25 +115,7 @@ public final class Classifier implements AutoCloseable {
      * int8 as {@code byte - 128}, float as {@code (byte - 127.5) / 127.5} (MobileNet's [-1, 1] normalisation).
      */
     public void fillInput(byte[] rgb) {
-        if (rgb.length != input8.length) {
-            throw new IllegalArgumentException("prepared image has " + rgb.length + " bytes, the input needs "
-                    + input8.length);
-        }
-        switch (input.type()) {
-            case UINT8 -> interpreter.setInput(0, rgb);
-            case INT8 -> {
-                for (int i = 0; i < rgb.length; i++) {
-                    input8[i] = (byte) (rgb[i] ^ 0x80);
-                }
-                interpreter.setInput(0, input8);
-            }
-            default -> {
-                for (int i = 0; i < rgb.length; i++) {
-                    inputFloat[i] = ((rgb[i] & 0xFF) - 127.5f) / 127.5f;
-                }
-                interpreter.setInput(0, inputFloat);
-            }
-        }
+        imageInput.fill(rgb);
     }
 
     /**

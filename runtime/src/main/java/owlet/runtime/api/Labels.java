@@ -38,6 +38,8 @@ public final class Labels {
     public static final int MAX_INDEX = 1_000_000;
     /** The files looked for beside a model, in this order, when no label file is given. */
     public static final List<String> BESIDE_MODEL = List.of("imagenet_labels.txt", "labels.txt");
+    /** The label files looked for beside a detector, in this order (COCO's name first). */
+    public static final List<String> BESIDE_DETECTOR = List.of("coco_labels.txt", "labelmap.txt", "labels.txt");
 
     private static final Pattern INDEXED = Pattern.compile("(\\d+)(?:[ \\t]*:[ \\t]*|[ \\t]+)(.*)");
 
@@ -70,11 +72,16 @@ public final class Labels {
      * {@code labels.txt}, in the model's folder), or null when there is none. Only regular files count.
      */
     public static Path besideModel(Path model) {
+        return besideModel(model, BESIDE_MODEL);
+    }
+
+    /** The first of {@code names} that is a regular file in the model's folder, or null. */
+    public static Path besideModel(Path model, List<String> names) {
         Path dir = model.toAbsolutePath().getParent();
         if (dir == null) {
             return null;
         }
-        for (String name : BESIDE_MODEL) {
+        for (String name : names) {
             Path p = dir.resolve(name);
             if (Files.isRegularFile(p)) {
                 return p;
@@ -85,7 +92,12 @@ public final class Labels {
 
     /** {@code given} when not null, else the labels beside the model, else {@link #none()}. */
     public static Labels forModel(Path model, Path given) throws IOException {
-        Path file = given != null ? given : besideModel(model);
+        return forModel(model, given, BESIDE_MODEL);
+    }
+
+    /** {@code given} when not null, else the first of {@code names} beside the model, else {@link #none()}. */
+    public static Labels forModel(Path model, Path given, List<String> names) throws IOException {
+        Path file = given != null ? given : besideModel(model, names);
         return file == null ? none() : load(file);
     }
 

@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 import owlet.runtime.api.Classification;
 import owlet.runtime.api.Classifier;
 import owlet.runtime.api.Interpreter;
+import owlet.runtime.api.Detector;
 import owlet.runtime.api.Labels;
 import owlet.runtime.image.Images;
 import owlet.runtime.io.InputFiles;
@@ -81,6 +82,11 @@ public final class ClassifyCommand implements Command {
         String given = args.string("labels", null);
         Labels labels = Labels.forModel(modelPath, given == null ? null : Path.of(given));
         Model model = Model.load(modelPath);
+        if (Detector.isDetector(model)) {
+            err.println("owlet classify: " + modelPath + " is an object detection model (TFLite_Detection_PostProcess);"
+                    + " use owlet detect");
+            return 1;
+        }
         Batch batch = new Batch(json, out, err);
         List<Path> images = batch.expand(args.positional(), recursive);
         try (Interpreter interpreter = Interpreter.create(model, threads)) { // the model's own errors first

@@ -28,7 +28,7 @@ public final class Cli {
 
     /** The runtime's own commands plus any other module provides. */
     public static Cli standard() {
-        List<Command> all = new ArrayList<>(List.of(new ClassifyCommand(), new InspectCommand(), new BenchCommand()));
+        List<Command> all = new ArrayList<>(List.of(new ClassifyCommand(), new DetectCommand(), new InspectCommand(), new BenchCommand()));
         for (Command c : ServiceLoader.load(Command.class)) {
             all.add(c);
         }

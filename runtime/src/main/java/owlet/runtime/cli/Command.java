@@ -3,7 +3,7 @@ package owlet.runtime.cli;
 import java.io.PrintStream;
 
 /**
- * One sub-command of {@code owlet}. The runtime provides classify, inspect and bench; other modules add
+ * One sub-command of {@code owlet}. The runtime provides classify, detect, inspect and bench; other modules add
  * theirs (run, zoo, quantize) through {@link java.util.ServiceLoader}.
  */
 public interface Command {

@@ -7,7 +7,8 @@ import java.util.Objects;
  * central crop at the model's aspect ratio, then pixel-centre-aligned bilinear resize rounded half up, in
  * its exact integer form, and for a 1-channel input the integer luma below. For a square input the crop
  * is the central {@code min(w, h)} square and the output bytes equal
- * {@code shared/reference/ppm/<S>/*.ppm}.
+ * {@code shared/reference/ppm/<S>/*.ppm}. {@link #resize(RgbImage, int, int)} (the whole picture, each axis
+ * on its own) gives {@code ppm/s300/*.ppm} for detectors.
  */
 public final class Preprocess {
     private Preprocess() {}
@@ -44,6 +45,22 @@ public final class Preprocess {
             ch = (int) Math.max(1, Math.min(h, (long) w * height / width));
         }
         return resize(src, (w - cw) / 2, (h - ch) / 2, cw, ch, width, height);
+    }
+
+    /**
+     * Resizes the whole picture to {@code width x height}, no crop (what detectors see, reference README
+     * "Detection"): the same bilinear rule, applied to each axis with its own source length. Returns
+     * {@code src} itself when it already has that size.
+     *
+     * @throws IllegalArgumentException if a size is not positive or the result would not fit an array
+     */
+    public static RgbImage resize(RgbImage src, int width, int height) {
+        Objects.requireNonNull(src, "src");
+        RgbImage.byteLength(width, height);
+        if (src.width() == width && src.height() == height) {
+            return src;
+        }
+        return resize(src, 0, 0, src.width(), src.height(), width, height);
     }
 
     /**

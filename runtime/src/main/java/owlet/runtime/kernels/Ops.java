@@ -6,6 +6,7 @@ import owlet.runtime.kernels.support.Kernel;
 import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.model.InvalidModelException;
+import owlet.runtime.model.OperatorOptions;
 
 /** The op resolver: which op class prepares each builtin operator. */
 public final class Ops {
@@ -27,8 +28,13 @@ public final class Ops {
     /** Validates the operator in {@code ctx} and returns its prepared kernel. */
     public static Kernel prepare(OpContext ctx) throws InvalidModelException {
         BuiltinOp op = ctx.op().op();
+        if (ctx.op().options() instanceof OperatorOptions.Custom custom
+                && custom.code().equals(DetectionPostProcess.CUSTOM_CODE)) {
+            return DetectionPostProcess.prepare(ctx);
+        }
         if (op == null || !SUPPORTED.contains(op)) {
-            throw ctx.fail("operator is not supported by Owlet (supported: " + SUPPORTED + ")");
+            throw ctx.fail("operator is not supported by Owlet (supported: " + SUPPORTED + " and CUSTOM '"
+                    + DetectionPostProcess.CUSTOM_CODE + "')");
         }
         return switch (op) {
             case CONV_2D -> Conv2D.prepare(ctx);

@@ -13,7 +13,8 @@ import java.util.Map;
  * OperatorCode {deprecated_builtin_code 0, custom_code 1, version 2, builtin_code 3};
  * SubGraph {tensors 0, inputs 1, outputs 2, operators 3}; Tensor {shape 0, type 1, buffer 2, name 3,
  * quantization 4}; QuantizationParameters {scale 2, zero_point 3, quantized_dimension 6};
- * Operator {opcode_index 0, inputs 1, outputs 2, builtin_options_type 3, builtin_options 4};
+ * Operator {opcode_index 0, inputs 1, outputs 2, builtin_options_type 3, builtin_options 4, custom_options 5,
+ * custom_options_format 6};
  * Buffer {data 0, offset 1, size 2}.
  */
 final class ModelReader {
@@ -64,10 +65,11 @@ final class ModelReader {
             throw new InvalidModelException("subgraph: needs at least one input and one output");
         }
         List<Operator> operators = readOperators(graph, codes, tensors.size());
+        shapeCustomOutputs(operators, tensors);
         return new Model(source, description == null ? "" : description, tensors, operators, inputs, outputs);
     }
 
-    private record OpCode(int code, String name, int version) {
+    private record OpCode(int code, String name, int version, String customCode) {
     }
 
     /**
@@ -135,15 +137,17 @@ final class ModelReader {
             int code = Math.max(deprecated, builtin);
             int version = t.i32(2, 1);
             String name;
+            String customCode = null;
             if (code == BUILTIN_CUSTOM) {
-                name = "CUSTOM '" + t.string(1, "custom_code") + "'";
+                customCode = t.string(1, "custom_code");
+                name = "CUSTOM '" + customCode + "'";
             } else {
                 name = BuiltinOp.nameOf(code);
             }
             if (code < 0 || (deprecated == PLACEHOLDER_FOR_GREATER_OP_CODES && builtin < deprecated)) {
                 throw new InvalidModelException("operator_codes[" + i + "]: invalid builtin code " + code);
             }
-            out[i] = new OpCode(code, name, version);
+            out[i] = new OpCode(code, name, version, customCode);
         }
         return out;
     }
@@ -268,11 +272,52 @@ final class ModelReader {
             int[] inputs = indices(t.ints(1, "inputs"), tensorCount, where + " inputs", true);
             int[] outputs = indices(t.ints(2, "outputs"), tensorCount, where + " outputs", false);
             BuiltinOp op = BuiltinOp.of(code.code());
-            OperatorOptions options = op == null ? new OperatorOptions.None()
-                    : readOptions(op, t.u8(3, 0), t.table(4, "builtin_options"), where);
+            OperatorOptions options = op != null ? readOptions(op, t.u8(3, 0), t.table(4, "builtin_options"), where)
+                    : code.customCode() != null ? customOptions(code.customCode(), t, where)
+                    : new OperatorOptions.None();
             out.add(new Operator(i, code.code(), op, code.name(), code.version(), inputs, outputs, options));
         }
         return out;
+    }
+
+    /** A CUSTOM operator's options, kept as bytes for its op class: FlexBuffers is the only format. */
+    private OperatorOptions customOptions(String customCode, FlatBuffer.Table t, String where)
+            throws InvalidModelException {
+        int format = t.i8(6, 0);
+        if (format != 0) {
+            throw new InvalidModelException(where + ": custom_options_format " + format + " is not FLEXBUFFERS (0)");
+        }
+        FlatBuffer.Vector v = t.vector(5, "custom_options", 1);
+        byte[] bytes = new byte[0];
+        if (v != null) {
+            fb.charge(v.length(), where + " custom_options");
+            bytes = new byte[v.length()];
+            v.bytes().get(bytes);
+        }
+        return new OperatorOptions.Custom(customCode, bytes);
+    }
+
+    /**
+     * Gives the outputs of TFLite_Detection_PostProcess the shapes TFLite's Prepare sets (converters leave
+     * them empty, since they follow from the options), parsing and validating the options on the way.
+     * Outputs that already have a shape keep it; the op checks it when prepared.
+     */
+    private static void shapeCustomOutputs(List<Operator> operators, List<Tensor> tensors)
+            throws InvalidModelException {
+        for (Operator op : operators) {
+            if (!(op.options() instanceof OperatorOptions.Custom c)
+                    || !c.code().equals(DetectionPostProcessOptions.CUSTOM_CODE)) {
+                continue;
+            }
+            int[][] shapes = DetectionPostProcessOptions.parse(c.options(), op.describe()).outputShapes();
+            for (int k = 0; k < Math.min(shapes.length, op.outputs().length); k++) {
+                Tensor t = tensors.get(op.outputs()[k]);
+                if (t.rank() == 0 && !t.isConstant()) {
+                    tensors.set(t.index(), new Tensor(t.index(), t.name(), t.type(), shapes[k], t.quantization(),
+                            null));
+                }
+            }
+        }
     }
 
     private static void limit(int count, String owner, String what) throws InvalidModelException {

@@ -87,4 +87,11 @@ public sealed interface OperatorOptions {
      */
     record Resize(boolean alignCorners, boolean halfPixelCenters) implements OperatorOptions {
     }
+
+    /**
+     * A CUSTOM operator's code (OperatorCode field 1) and its raw {@code custom_options} (Operator field 5,
+     * a ubyte vector; FlexBuffers when custom_options_format, field 6, is 0), which the op class parses.
+     */
+    record Custom(String code, byte[] options) implements OperatorOptions {
+    }
 }

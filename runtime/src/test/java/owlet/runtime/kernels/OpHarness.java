@@ -200,4 +200,17 @@ public final class OpHarness {
         }
         return out;
     }
+
+    /** Prepares a CUSTOM operator with the given custom code and custom_options bytes. */
+    public Kernel prepareCustom(String code, byte[] options, int[] inputs, int... outputs)
+            throws InvalidModelException {
+        Operator operator = new Operator(0, 32, null, "CUSTOM '" + code + "'", 1, inputs, outputs,
+                new OperatorOptions.Custom(code, options));
+        int[] off = offsets.stream().mapToInt(Integer::intValue).toArray();
+        Kernel k = Ops.prepare(new OpContext(tensors, operator, off));
+        if (arena == null || arena.length < arenaSize + ExecutionPlan.ARENA_TAIL_BYTES) {
+            arena = new byte[arenaSize + ExecutionPlan.ARENA_TAIL_BYTES];
+        }
+        return k;
+    }
 }
