@@ -8,20 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
 import owlet.runtime.api.Detection;
 import owlet.runtime.api.Detector;
 import owlet.runtime.api.Labels;
 import owlet.runtime.image.Canvas;
 import owlet.runtime.image.Images;
-import owlet.runtime.image.PpmEncoder;
+import owlet.runtime.image.PngEncoder;
 import owlet.runtime.image.RgbImage;
+import owlet.runtime.io.InputFiles;
 import owlet.runtime.model.Model;
 
 /** {@code owlet detect}: find objects in images with an SSD detection model loaded once. */
 public final class DetectCommand implements Command {
     /** File name endings taken from a directory argument. */
-    private static final List<String> IMAGE_ENDINGS = List.of(".ppm", ".pgm", ".pnm", ".bmp", ".jpg", ".jpeg", ".png");
     /** Box colours, by class id. */
     private static final int[] PALETTE = {0xFF4040, 0x40FF40, 0x4080FF, 0xFFFF40, 0xFF40FF, 0x40FFFF, 0xFF9020,
         0xB070FF};
@@ -58,7 +57,7 @@ public final class DetectCommand implements Command {
                                   "box":{"xmin":...,"ymin":...,"xmax":...,"ymax":...},"box_px":{...}},...]}
                   --raw           with --json, add "raw": every output tensor's bytes in hex, in the
                                   model's output order
-                  --draw DIR      write each picture with its boxes and labels to DIR/<name>.ppm
+                  --draw DIR      write each picture with its boxes and labels to DIR/<name>.png
                 """;
     }
 
@@ -107,15 +106,7 @@ public final class DetectCommand implements Command {
         List<Path> out = new ArrayList<>();
         for (String name : names) {
             Path p = Path.of(name);
-            if (Files.isDirectory(p)) {
-                try (Stream<Path> files = Files.list(p)) {
-                    files.filter(f -> Files.isRegularFile(f) && IMAGE_ENDINGS.stream()
-                                    .anyMatch(e -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
-                            .sorted().forEach(out::add);
-                }
-            } else {
-                out.add(p);
-            }
+            out.addAll(Files.isDirectory(p) ? InputFiles.imageFiles(p, false) : List.of(p));
         }
         return out;
     }
@@ -125,12 +116,15 @@ public final class DetectCommand implements Command {
         RgbImage img;
         try {
             img = Images.read(image);
-        } catch (IOException e) {
-            String msg = Cli.describe(e);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) { // one file never ends the batch
+            String msg = e instanceof IOException io ? Cli.describe(io) : e.toString();
+            String name = image.toString();
+            String line = msg.contains(name) ? msg : name + ": " + msg;
             if (json) {
-                out.println("{\"image\":" + Json.string(image.toString()) + ",\"error\":" + Json.string(msg) + "}");
+                String what = line.startsWith(name + ": ") ? line.substring(name.length() + 2) : line;
+                out.println("{\"image\":" + Json.string(name) + ",\"error\":" + Json.string(what) + "}");
             }
-            err.println("owlet detect: " + image + ": " + msg);
+            err.println("owlet detect: " + line);
             return false;
         }
         List<Detection> found = detector.detect(img, threshold, top);
@@ -166,7 +160,7 @@ public final class DetectCommand implements Command {
             }
         }
         if (drawDir != null) {
-            Path target = drawDir.resolve(stem(image) + ".ppm");
+            Path target = drawDir.resolve(stem(image) + ".png");
             try {
                 save(drawn(img, found), target);
             } catch (IOException e) {
@@ -203,8 +197,8 @@ public final class DetectCommand implements Command {
         return copy;
     }
 
-    /** Writes a drawn picture (PPM; the one place that chooses the file format). */
+    /** Writes a drawn picture as PNG (the one place that chooses the file format). */
     static void save(RgbImage drawn, Path file) throws IOException {
-        Files.write(file, PpmEncoder.encode(drawn));
+        PngEncoder.write(drawn, file);
     }
 }

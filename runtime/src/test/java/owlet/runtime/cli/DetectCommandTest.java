@@ -65,7 +65,7 @@ class DetectCommandTest {
         CliTest.Result r = owlet("detect", "--model", SSD, "--draw", dir.toString(), cat.toString());
         assertEquals(0, r.code(), r.err());
         RgbImage original = Images.read(cat);
-        RgbImage drawn = Images.read(dir.resolve("cat.ppm"));
+        RgbImage drawn = Images.read(dir.resolve("cat.png"));
         assertEquals(original.width(), drawn.width());
         assertEquals(original.height(), drawn.height());
         int changed = 0;
