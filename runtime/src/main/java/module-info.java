@@ -1,7 +1,8 @@
 /**
  * Owlet's inference runtime: loads .tflite models and runs them with integer kernels that give the same
- * bytes as TensorFlow Lite. Depends on java.base only; java.desktop, when present, adds JPEG and PNG, and
- * jdk.incubator.vector, when present, the Vector API kernels (owlet.runtime.kernels.VectorSupport).
+ * bytes as TensorFlow Lite. Depends on java.base only (which reads PPM, BMP and PNG images); java.desktop,
+ * when present, adds JPEG, and jdk.incubator.vector, when present, the Vector API kernels
+ * (owlet.runtime.kernels.VectorSupport).
  */
 module owlet.runtime {
     requires static java.desktop;

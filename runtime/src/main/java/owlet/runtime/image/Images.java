@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * Reads an image file into an {@link RgbImage}, choosing the decoder from the file's first bytes:
- * PGM/PPM ({@code P5}/{@code P6}) and BMP are decoded with java.base only; JPEG and PNG need the
+ * PGM/PPM ({@code P5}/{@code P6}), BMP and PNG are decoded with java.base only; JPEG needs the
  * {@code java.desktop} module ({@code javax.imageio}).
  *
  * <p>Any malformed, truncated or oversized input ends in an {@link ImageFormatException} whose
@@ -53,7 +53,10 @@ public final class Images {
         if (startsWith(data, 'B', 'M')) {
             return BmpDecoder.decode(data, name);
         }
-        if (startsWith(data, 0xFF, 0xD8) || startsWith(data, 0x89, 'P', 'N', 'G')) { // JPEG, PNG
+        if (startsWith(data, 0x89, 'P', 'N', 'G')) {
+            return PngDecoder.decode(data, name);
+        }
+        if (startsWith(data, 0xFF, 0xD8)) { // JPEG
             return decodeWithImageIo(data, name);
         }
         StringBuilder head = new StringBuilder();
@@ -79,8 +82,8 @@ public final class Images {
 
     private static RgbImage decodeWithImageIo(byte[] data, String name) throws ImageFormatException {
         if (!IMAGE_IO) {
-            throw new ImageFormatException(name + ": JPEG/PNG decoding needs the java.desktop module,"
-                    + " which this runtime image does not include; use PPM or BMP");
+            throw new ImageFormatException(name + ": JPEG decoding needs the java.desktop module,"
+                    + " which this runtime image does not include; use PNG, PPM or BMP");
         }
         return ImageIoDecoder.decode(data, name); // first use loads the class, and javax.imageio
     }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import owlet.runtime.Shared;
 
-/** Format detection, JPEG and PNG through javax.imageio, hostile input, and life without java.desktop. */
+/** Format detection, JPEG through javax.imageio, PNG against it, hostile input, and life without java.desktop. */
 class ImagesTest {
 
     private static byte[] encode(BufferedImage image, String format) throws IOException {
@@ -120,7 +120,7 @@ class ImagesTest {
     @Test
     void rejectsBrokenPngs() throws IOException {
         byte[] png = encode(patternImage(40, 30, BufferedImage.TYPE_3BYTE_BGR), "png");
-        // ImageIO needs neither IEND nor the zlib checksum, so cut inside the pixel data.
+        // A few cuts; PngDecoderTest tries every prefix.
         for (int len : new int[] {8, 20, 33, png.length / 2, png.length - 30}) {
             assertRejected(Arrays.copyOf(png, len), "PNG");
         }
@@ -163,7 +163,7 @@ class ImagesTest {
     }
 
     @Test
-    void withoutJavaDesktopPpmAndBmpWorkAndJpegSaysWhy() throws Exception {
+    void withoutJavaDesktopPpmBmpAndPngWorkAndJpegSaysWhy() throws Exception {
         Path javaExe = Path.of(System.getProperty("java.home"), "bin", "java");
         String classPath = Path.of(Images.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 + File.pathSeparator
@@ -173,7 +173,8 @@ class ImagesTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe timed out");
         assertEquals(0, process.exitValue(), output);
-        assertTrue(output.contains("a.jpg: JPEG/PNG decoding needs the java.desktop module,"
-                + " which this runtime image does not include; use PPM or BMP"), output);
+        assertTrue(output.contains("png RgbImage[7x5]"), output);
+        assertTrue(output.contains("a.jpg: JPEG decoding needs the java.desktop module,"
+                + " which this runtime image does not include; use PNG, PPM or BMP"), output);
     }
 }
