@@ -70,12 +70,16 @@ class StatusPageBrowserTest extends MockGpioTest {
             Set<Integer> colours = new HashSet<>();
             int dark = 0;
             int green = 0; // the score bars: the style sheet was applied
+            int red = 0; // the cat's red carpet: the browser loaded and drew /latest.png
             for (int y = 0; y < HEIGHT; y++) {
                 for (int x = 0; x < WIDTH; x++) {
                     int rgb = shot.getRGB(x, y) & 0xFFFFFF;
                     colours.add(rgb);
                     int luma = ((rgb >> 16) * 299 + ((rgb >> 8) & 0xFF) * 587 + (rgb & 0xFF) * 114) / 1000;
                     int r = rgb >> 16, g = (rgb >> 8) & 0xFF, b = rgb & 0xFF;
+                    if (r > g + 80 && r > b + 80) {
+                        red++;
+                    }
                     if (g > r + 50 && g > b + 20) {
                         green++;
                     }
@@ -86,6 +90,7 @@ class StatusPageBrowserTest extends MockGpioTest {
             }
             assertTrue(colours.size() > 20, "screenshot has only " + colours.size() + " colours");
             assertTrue(green > 300, "screenshot has only " + green + " green pixels: no score bars");
+            assertTrue(red > 1000, "screenshot has only " + red + " red pixels: no picture of the cat");
             assertTrue(dark > 500, "screenshot has only " + dark + " dark pixels in its top half");
             Path keep = Path.of("target", "status-page.png"); // for a person to look at
             Files.createDirectories(keep.getParent());
