@@ -53,7 +53,8 @@ public final class Assembly {
         long start = clock.nanoTime();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            ResultLog results = new ResultLog(c.resultsStdout() ? out : null, c.resultsFile(), log);
+            ResultLog results = new ResultLog(c.resultsStdout() ? out : null, c.resultsFile(),
+                    c.resultsMaxBytes(), c.resultsKeep(), log);
             opened.add(results);
             CaptureStore captures = c.capturesDir() == null ? null
                     : new CaptureStore(c.capturesDir(), c.capturesMaxCount(), c.capturesMaxBytes());

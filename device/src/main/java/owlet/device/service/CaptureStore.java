@@ -1,8 +1,6 @@
 package owlet.device.service;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,11 +8,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import owlet.runtime.image.PngEncoder;
 import owlet.runtime.image.RgbImage;
 
 /**
  * Keeps captured pictures in a directory, within a count and a byte cap: the oldest files Owlet wrote
- * there ({@code capture-*}, {@code still-*}) are deleted first. Stream frames are written as binary PPM
+ * there ({@code capture-*}, {@code still-*}) are deleted first. Stream frames are written as PNG
  * (readable by {@code owlet classify}); stills are kept as the camera wrote them.
  */
 final class CaptureStore {
@@ -54,13 +53,10 @@ final class CaptureStore {
         return dir;
     }
 
-    /** Writes a frame as {@code capture-<epoch ms>-<trigger>.ppm}. */
+    /** Writes a frame as {@code capture-<epoch ms>-<trigger>.png} (the runtime's PNG encoder). */
     Path save(RgbImage image, long epochMillis, long trigger) throws IOException {
-        Path file = dir.resolve(String.format("capture-%d-%06d.ppm", epochMillis, trigger));
-        try (OutputStream o = Files.newOutputStream(file)) {
-            o.write(("P6\n" + image.width() + " " + image.height() + "\n255\n").getBytes(StandardCharsets.US_ASCII));
-            o.write(image.rgb());
-        }
+        Path file = dir.resolve(String.format("capture-%d-%06d.png", epochMillis, trigger));
+        PngEncoder.write(image, file);
         keep(file);
         return file;
     }

@@ -30,7 +30,7 @@ public record DeviceConfig(
         List<OutputRule> outputs, int busyPin, boolean busyActiveHigh,
         String camera, int width, int height, int fps, PixelFormat format, String command, String device,
         Path cameraPath, long cameraTimeoutMillis, long stallMillis, long maxBackoffMillis,
-        Path resultsFile, boolean resultsStdout, Path capturesDir, int capturesMaxCount, long capturesMaxBytes,
+        Path resultsFile, boolean resultsStdout, long resultsMaxBytes, int resultsKeep, Path capturesDir, int capturesMaxCount, long capturesMaxBytes,
         long healthIntervalSeconds, MqttSettings mqtt, HttpSettings http) {
 
     /** Default command lines, right for Raspberry Pi OS (rpicam-apps) and for ffmpeg with V4L2. */
@@ -46,6 +46,7 @@ public record DeviceConfig(
             "trigger.interval-ms", "outputs", "busy.pin", "busy.active", "camera", "camera.width",
             "camera.height", "camera.fps", "camera.format", "camera.command", "camera.device", "camera.path",
             "camera.timeout-ms", "camera.stall-ms", "camera.max-backoff-ms", "results.file", "results.stdout",
+            "results.max-mb", "results.keep",
             "captures.dir", "captures.max-count", "captures.max-mb", "health.interval-s");
     private static final Set<String> OUTPUT_KEYS = Set.of("pin", "active", "labels", "min-score", "hold-ms");
 
@@ -140,6 +141,8 @@ public record DeviceConfig(
         if (!resultsStdout && resultsFile == null) {
             throw new ConfigException("'results.stdout' is false and there is no 'results.file': results would go nowhere");
         }
+        long resultsMaxBytes = r.integer("results.max-mb", 10, 1, 1_000_000) * 1024L * 1024L;
+        int resultsKeep = r.integer("results.keep", 5, 0, 1000);
         Path captures = r.path("captures.dir", null);
         int maxCount = r.integer("captures.max-count", 1000, 1, 10_000_000);
         long maxBytes = r.integer("captures.max-mb", 512, 1, 10_000_000) * 1024L * 1024L;
@@ -150,7 +153,7 @@ public record DeviceConfig(
         return new DeviceConfig(model, labels, threads, topK, threshold, trigger, triggerPin, pull, triggerHigh,
                 edge, debounce, interval, List.copyOf(outputs), busyPin, busyHigh, camera, width, height, fps,
                 format, command, device, cameraPath, cameraTimeout, stall, backoff, resultsFile, resultsStdout,
-                captures, maxCount, maxBytes, health, mqtt, http);
+                resultsMaxBytes, resultsKeep, captures, maxCount, maxBytes, health, mqtt, http);
     }
 
     // --- mqtt.*: results to an MQTT broker, with Home Assistant discovery (README: "Configuration") ---------

@@ -49,8 +49,8 @@ final class StatusPage {
             }
         }
         if (picture) {
-            // Browsers do not show PPM: a link until the PNG encoder lands (then: <img src="latest.png">).
-            b.append("<p><a href=\"latest.ppm").append(tokenQuery).append("\">Latest picture</a> (PPM)</p>\n");
+            b.append("<p><a href=\"latest.png").append(tokenQuery).append("\"><img src=\"latest.png")
+                    .append(tokenQuery).append("\" alt=\"Latest picture\" width=\"224\"></a></p>\n");
         }
 
         b.append("<h2>Health</h2>\n<table>");

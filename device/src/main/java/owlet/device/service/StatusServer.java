@@ -13,12 +13,13 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import owlet.runtime.api.Classification;
+import owlet.runtime.image.PngEncoder;
 import owlet.runtime.image.RgbImage;
 
 /**
  * The status page of {@code owlet run}: the JDK's HTTP server on {@code http.bind}:{@code http.port},
  * one thread of its own. {@code /} (HTML: the latest result and picture, health, the latest results),
- * {@code /latest.json}, {@code /latest.ppm} and {@code /metrics} (Prometheus text format). With a token,
+ * {@code /latest.json}, {@code /latest.png} and {@code /metrics} (Prometheus text format). With a token,
  * every request must carry it ({@code Authorization: Bearer TOKEN} or {@code ?token=TOKEN}).
  */
 final class StatusServer implements AutoCloseable {
@@ -85,21 +86,16 @@ final class StatusServer implements AutoCloseable {
                     send(x, 200, "application/json", e.line() + "\n");
                 }
             }
-            case "/latest.ppm" -> {
+            case "/latest.png" -> {
                 RgbImage image = recent.latestImage();
                 if (image == null) {
                     send(x, 404, "text/plain; charset=utf-8", "no picture yet\n");
                 } else {
-                    byte[] header = ("P6\n" + image.width() + " " + image.height() + "\n255\n")
-                            .getBytes(StandardCharsets.US_ASCII);
-                    byte[] body = new byte[header.length + image.rgb().length];
-                    System.arraycopy(header, 0, body, 0, header.length);
-                    System.arraycopy(image.rgb(), 0, body, header.length, image.rgb().length);
-                    send(x, 200, "image/x-portable-pixmap", body);
+                    send(x, 200, "image/png", PngEncoder.encode(image));
                 }
             }
             case "/metrics" -> send(x, 200, "text/plain; version=0.0.4; charset=utf-8", metrics(service.snapshot()));
-            default -> send(x, 404, "text/plain; charset=utf-8", "not found: try / /latest.json /latest.ppm /metrics\n");
+            default -> send(x, 404, "text/plain; charset=utf-8", "not found: try / /latest.json /latest.png /metrics\n");
         }
     }
 

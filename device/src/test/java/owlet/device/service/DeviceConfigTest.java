@@ -45,8 +45,19 @@ class DeviceConfigTest {
         assertEquals(-1, c.busyPin());
         assertTrue(c.resultsStdout());
         assertEquals(null, c.resultsFile());
+        assertEquals(10L << 20, c.resultsMaxBytes());
+        assertEquals(5, c.resultsKeep());
         assertEquals(60, c.healthIntervalSeconds());
         assertTrue(c.needsGpio());
+    }
+
+    @Test
+    void resultsRotationKeys() throws Exception {
+        DeviceConfig c = DeviceConfig.parse(props("results.file", "r.jsonl", "results.max-mb", "3", "results.keep", "0"));
+        assertEquals(3L << 20, c.resultsMaxBytes());
+        assertEquals(0, c.resultsKeep());
+        ConfigException e = assertThrows(ConfigException.class, () -> DeviceConfig.parse(props("results.max-mb", "0")));
+        assertTrue(e.getMessage().contains("results.max-mb"), e.getMessage());
     }
 
     @Test

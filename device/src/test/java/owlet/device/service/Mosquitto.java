@@ -29,7 +29,7 @@ final class Mosquitto implements AutoCloseable {
     Mosquitto(Path dir, String... extraConfig) throws IOException {
         if (!Files.isExecutable(BINARY)) {
             fail(BINARY + " is missing: the MQTT tests run a real broker; install it with"
-                    + " 'apt-get install mosquitto' (.ci/run does)");
+                    + " 'apt-get install mosquitto' (./test does)");
         }
         this.dir = Files.createDirectories(dir);
         this.port = freePort();

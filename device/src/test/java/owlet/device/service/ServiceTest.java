@@ -78,7 +78,12 @@ class ServiceTest extends MockGpioTest {
             assertEquals(List.of(DigitalState.HIGH, DigitalState.LOW), busy);
             assertEquals(lines, Files.readAllLines(results));
             try (var captures = Files.list(tmp.resolve("captures"))) {
-                assertEquals(1, captures.count());
+                List<Path> kept = captures.toList();
+                assertEquals(1, kept.size());
+                assertTrue(kept.get(0).getFileName().toString().endsWith(".png"), kept.toString());
+                var picture = owlet.runtime.image.Images.read(kept.get(0)); // the frame, as PNG
+                assertEquals(320, picture.width());
+                assertEquals(240, picture.height());
             }
         }
     }

@@ -16,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,7 @@ import owlet.device.gpio.MockGpioTest;
 import owlet.runtime.image.Images;
 import owlet.runtime.image.RgbImage;
 
-/** The status page through a real HTTP client: HTML, latest.json, latest.ppm, metrics, the token. */
+/** The status page through a real HTTP client: HTML, latest.json, latest.png, metrics, the token. */
 @Timeout(120)
 class StatusServerTest extends MockGpioTest {
     private static final String TOKEN = "s3cret-token-0123456789";
@@ -81,18 +80,19 @@ class StatusServerTest extends MockGpioTest {
             assertTrue(html.contains("<tr><th>Triggers</th><td class=\"n\">2</td></tr>"), html);
             assertTrue(html.contains("<tr><th>Captures</th><td class=\"n\">2</td></tr>"), html);
             assertEquals(2, html.split("<tr><td class=\"n\">").length - 1, "two rows of latest results: " + html);
-            assertTrue(html.contains("<a href=\"latest.ppm\">"), html);
+            assertTrue(html.contains("<a href=\"latest.png\"><img src=\"latest.png\""), html);
 
             HttpResponse<byte[]> latest = get(h, "/latest.json");
             assertEquals(200, latest.statusCode());
             assertEquals(h.lines().get(1), text(latest).strip());
 
-            HttpResponse<byte[]> ppm = get(h, "/latest.ppm");
-            assertEquals("image/x-portable-pixmap", ppm.headers().firstValue("Content-Type").orElseThrow());
+            HttpResponse<byte[]> png = get(h, "/latest.png");
+            assertEquals("image/png", png.headers().firstValue("Content-Type").orElseThrow());
             RgbImage cat = Images.read(ServiceHarness.CAT);
-            byte[] header = ("P6\n" + cat.width() + " " + cat.height() + "\n255\n").getBytes(StandardCharsets.US_ASCII);
-            assertArrayEquals(header, Arrays.copyOf(ppm.body(), header.length));
-            assertArrayEquals(cat.rgb(), Arrays.copyOfRange(ppm.body(), header.length, ppm.body().length));
+            RgbImage served = Images.decode(png.body(), "/latest.png");
+            assertEquals(cat.width(), served.width());
+            assertEquals(cat.height(), served.height());
+            assertArrayEquals(cat.rgb(), served.rgb());
 
             String metrics = text(get(h, "/metrics"));
             assertTrue(metrics.contains("\nowlet_triggers_total 2\n"), metrics);
@@ -119,12 +119,12 @@ class StatusServerTest extends MockGpioTest {
             h.awaitReady();
             trigger(h, 1);
             assertEquals(401, get(h, "/").statusCode());
-            assertEquals(401, get(h, "/latest.ppm").statusCode());
+            assertEquals(401, get(h, "/latest.png").statusCode());
             assertEquals(401, get(h, "/metrics", "Authorization", "Bearer wrong-token-0123456789").statusCode());
             assertEquals(200, get(h, "/metrics", "Authorization", "Bearer " + TOKEN).statusCode());
             HttpResponse<byte[]> page = get(h, "/?token=" + TOKEN);
             assertEquals(200, page.statusCode());
-            assertTrue(text(page).contains("<a href=\"latest.ppm?token=" + TOKEN + "\">"), text(page));
+            assertTrue(text(page).contains("<a href=\"latest.png?token=" + TOKEN + "\">"), text(page));
             assertEquals(200, get(h, "/latest.json?token=" + TOKEN).statusCode());
         }
     }
