@@ -58,7 +58,7 @@ public class InputFilesTest {
     @Test
     void aDeviceIsNamedAsOne() {
         Path devNull = Path.of("/dev/null");
-        assumeTrue(Files.exists(devNull));
+        assertTrue(Files.exists(devNull), "/dev/null exists on Linux");
         refusedAtOnce("/dev/null: not a regular file (character device)", () -> Model.load(devNull));
     }
 
@@ -81,8 +81,7 @@ public class InputFilesTest {
         try {
             link = Files.createSymbolicLink(dir.resolve("link.txt"), target);
         } catch (UnsupportedOperationException | IOException e) {
-            assumeTrue(false, "no symbolic links here");
-            return;
+            throw new AssertionError("symbolic links are needed for this test", e);
         }
         assertEquals("cat", Labels.load(link).get(0));
     }
