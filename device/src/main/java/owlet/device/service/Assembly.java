@@ -116,7 +116,7 @@ public final class Assembly {
         }
     }
 
-    private static Labels labels(DeviceConfig c) throws IOException {
+    static Labels labels(DeviceConfig c) throws IOException {
         if (c.labels() != null) {
             return Labels.load(c.labels());
         }
