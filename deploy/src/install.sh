@@ -1,51 +1,62 @@
 #!/usr/bin/env bash
 # Installs this Owlet image as a systemd service. Run as root from the unpacked tarball:
-#   sudo ./install.sh [--prefix DIR] [--user NAME] [--start] [--dry-run]
+#   sudo ./install.sh [--prefix DIR] [--user NAME] [--start] [--dry-run] [--root DIR]
 set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: sudo ./install.sh [--prefix DIR] [--user NAME] [--start] [--dry-run]
+Usage: sudo ./install.sh [--prefix DIR] [--user NAME] [--start] [--dry-run] [--root DIR]
 
 Installs Owlet as the systemd service "owlet":
   1. copies this image to DIR (default /opt/owlet), replacing an older copy there;
   2. creates the system user NAME (default owlet) without login or home, and the groups gpio and video
      if this system has none (Raspberry Pi OS has both), and runs the service in them;
-  3. copies the sample configuration to /etc/owlet/owlet.properties unless that file exists;
+  3. copies the model and labels this image carries to /var/lib/owlet/models/ (the service's state
+     folder), and writes /etc/owlet/owlet.properties for them unless that file exists: a button on
+     BCM 17, an LED on BCM 27, the camera module (rpicam-still);
   4. installs /etc/systemd/system/owlet.service and enables it at boot;
-  5. with --start, (re)starts it now. Without it, edit the configuration first, then start it.
-Running it again updates the image and the unit and keeps the configuration.
+  5. with --start, (re)starts it now.
+Running it again updates the image, the model files and the unit, and keeps the configuration.
 --dry-run prints the commands instead of running them (no root or systemd needed).
+--root DIR installs into DIR as if it were / (paths in the configuration lie under DIR), without
+users, groups or systemctl: for tests, and for preparing a system image. No root needed.
 EOF
 }
 
 say() { printf 'install.sh: %s\n' "$*"; }
 die() { printf 'install.sh: error: %s\n' "$*" >&2; exit 1; }
 
-prefix=/opt/owlet user=owlet start=0 dry=0
+prefix=/opt/owlet user=owlet start=0 dry=0 sysroot=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) [ $# -ge 2 ] || die "--prefix needs a directory"; prefix=$2; shift 2 ;;
     --user) [ $# -ge 2 ] || die "--user needs a name"; user=$2; shift 2 ;;
     --start) start=1; shift ;;
     --dry-run) dry=1; shift ;;
+    --root) [ $# -ge 2 ] || die "--root needs a directory"; sysroot=${2%/}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) printf 'install.sh: unknown argument: %s\n' "$1" >&2; usage >&2; exit 2 ;;
   esac
 done
 case "$prefix" in /*) ;; *) die "--prefix must be an absolute path, not '$prefix'" ;; esac
+if [ -n "$sysroot" ]; then
+  case "$sysroot" in /*) ;; *) die "--root must be an absolute path, not '$sysroot'" ;; esac
+  [ "$start" = 0 ] || die "--start cannot start a service installed under --root"
+fi
 case "$user" in *[!a-z0-9_-]*|"") die "--user must be a plain user name (a-z, 0-9, _ and -), not '$user'" ;; esac
 
 src=$(cd "$(dirname "$0")" && pwd -P)
 if [ ! -x "$src/bin/owlet" ] || [ ! -f "$src/systemd/owlet.service" ]; then
   die "run install.sh from the unpacked Owlet image"
 fi
-if [ "$dry" = 0 ]; then
+if [ "$dry" = 0 ] && [ -z "$sysroot" ]; then
   # Checked before anything changes: a system without a running systemd is left untouched.
   [ "$(id -u)" = 0 ] || die "run as root: sudo $0 $*"
   [ -d /run/systemd/system ] || die "systemd is not running on this system; this script installs a systemd service"
 fi
-unit=/etc/systemd/system/owlet.service config=/etc/owlet/owlet.properties
+# Where things go on the system the service runs on, and (with --root) where they are written now.
+unit=/etc/systemd/system/owlet.service config=/etc/owlet/owlet.properties state=/var/lib/owlet
+r_prefix=$sysroot$prefix r_unit=$sysroot$unit r_config=$sysroot$config r_state=$sysroot$state
 done_list=()
 # run CMD...: runs it, or with --dry-run prints it.
 run() {
@@ -53,50 +64,77 @@ run() {
 }
 
 # 1. The image.
-if [ "$src" != "$(readlink -f "$prefix" 2>/dev/null || echo "$prefix")" ]; then
-  run rm -rf "$prefix.new"
-  run mkdir -p "$(dirname "$prefix")"
-  run cp -a "$src" "$prefix.new"
-  run chown -R root:root "$prefix.new"
-  run rm -rf "$prefix.old"
-  if [ -e "$prefix" ]; then run mv "$prefix" "$prefix.old"; fi
-  run mv "$prefix.new" "$prefix"
-  run rm -rf "$prefix.old"
-  done_list+=("copied the image to $prefix (owned by root, read-only for the service)")
+if [ "$src" != "$(readlink -f "$r_prefix" 2>/dev/null || echo "$r_prefix")" ]; then
+  run rm -rf "$r_prefix.new"
+  run mkdir -p "$(dirname "$r_prefix")"
+  run cp -a "$src" "$r_prefix.new"
+  [ -n "$sysroot" ] || run chown -R root:root "$r_prefix.new"
+  run rm -rf "$r_prefix.old"
+  if [ -e "$r_prefix" ]; then run mv "$r_prefix" "$r_prefix.old"; fi
+  run mv "$r_prefix.new" "$r_prefix"
+  run rm -rf "$r_prefix.old"
+  done_list+=("copied the image to $r_prefix (owned by root, read-only for the service)")
 fi
 
-# 2. User and groups.
-for group in gpio video; do
-  if ! getent group "$group" >/dev/null; then
-    run groupadd --system "$group"
-    done_list+=("created the group $group (this system had none; on a Raspberry Pi it gives access to /dev/gpiochip*, /dev/video*)")
+# 2. User and groups. GPIO chips belong to gpio (Raspberry Pi 4 and earlier) or dialout (Raspberry Pi 5),
+# cameras to video.
+if [ -n "$sysroot" ]; then
+  done_list+=("skipped the user $user and the groups gpio, dialout, video (--root)")
+else
+  for group in gpio dialout video; do
+    if ! getent group "$group" >/dev/null; then
+      run groupadd --system "$group"
+      done_list+=("created the group $group (this system had none; on a Raspberry Pi it gives access to /dev/gpiochip*, /dev/video*)")
+    fi
+  done
+  if id -u "$user" >/dev/null 2>&1; then
+    done_list+=("kept the existing user $user")
+  else
+    run useradd --system --user-group --no-create-home --home-dir /var/lib/owlet --shell /usr/sbin/nologin "$user"
+    done_list+=("created the system user $user (no login shell, no password)")
   fi
-done
-if id -u "$user" >/dev/null 2>&1; then
-  done_list+=("kept the existing user $user")
-else
-  run useradd --system --user-group --no-create-home --home-dir /var/lib/owlet --shell /usr/sbin/nologin "$user"
-  done_list+=("created the system user $user (no login shell, no password)")
 fi
 
-# 3. Configuration.
-if [ -e "$config" ]; then
-  done_list+=("kept your configuration $config (the sample is $prefix/etc/owlet.properties)")
+# 3. The model and labels, and a configuration for them.
+model_name=""
+for f in "$src"/models/*.tflite; do
+  if [ -f "$f" ]; then model_name=$(basename "$f"); break; fi
+done
+if [ -n "$model_name" ]; then
+  run install -d -m 0755 "$r_state" "$r_state/models"
+  run install -m 0644 "$src/models/$model_name" "$r_state/models/$model_name"
+  [ ! -f "$src/models/labels.txt" ] || run install -m 0644 "$src/models/labels.txt" "$r_state/models/labels.txt"
+  [ -n "$sysroot" ] || run chown -R "$user:$user" "$r_state"
+  done_list+=("installed the model $model_name$([ -f "$src/models/labels.txt" ] && echo " and its labels") in $r_state/models")
+fi
+if [ -e "$r_config" ]; then
+  done_list+=("kept your configuration $r_config")
 else
-  run install -d -m 0755 /etc/owlet
-  run install -m 0644 "$src/etc/owlet.properties" "$config"
-  done_list+=("copied the sample configuration to $config")
+  rendered_config=$(mktemp)
+  sed -e "s|@STATE@|$sysroot$state|g" -e "s|@MODEL@|${model_name:-model.tflite}|g" \
+    -e "s|/opt/owlet/|$prefix/|g" "$src/etc/owlet.properties" > "$rendered_config"
+  [ -f "$src/models/labels.txt" ] || sed -i '/^labels = /d' "$rendered_config"
+  run install -d -m 0755 "$(dirname "$r_config")"
+  run install -m 0644 "$rendered_config" "$r_config"
+  rm -f "$rendered_config"
+  done_list+=("wrote the configuration $r_config${model_name:+ for $model_name}")
 fi
 
 # 4. The unit, with this prefix and user.
 rendered=$(mktemp)
 trap 'rm -f "$rendered"' EXIT
-sed -e "s|/opt/owlet|$prefix|g" -e "s|^User=owlet$|User=$user|" -e "s|^Group=owlet$|Group=$user|" \
+sed -e "s|/opt/owlet|$sysroot$prefix|g" -e "s|/etc/owlet/|$sysroot/etc/owlet/|g" \
+  -e "s|^User=owlet$|User=$user|" -e "s|^Group=owlet$|Group=$user|" \
   "$src/systemd/owlet.service" > "$rendered"
-run install -m 0644 "$rendered" "$unit"
-run systemctl daemon-reload
-run systemctl enable --quiet owlet.service
-done_list+=("installed $unit and enabled it at boot (runs as $user in groups gpio and video, restarts on failure)")
+run install -d -m 0755 "$(dirname "$r_unit")"
+run install -m 0644 "$rendered" "$r_unit"
+if [ -n "$sysroot" ]; then
+  done_list+=("installed $r_unit (not enabled: --root)")
+else
+  run systemctl daemon-reload
+  run systemctl enable --quiet owlet.service
+  done_list+=("installed $unit and enabled it at boot (runs as $user in groups gpio, dialout and video, restarts on failure)")
+fi
 
 # 5. Start.
 if [ "$start" = 1 ]; then
@@ -106,13 +144,19 @@ fi
 
 if [ "$dry" = 1 ]; then say "dry run, nothing changed; it would have:"; else say "done:"; fi
 for line in "${done_list[@]}"; do printf '  - %s\n' "$line"; done
+if [ -n "$model_name" ]; then
+  model_step="  - the model: $r_state/models/$model_name; another one: copy it there and change 'model' in $r_config"
+else
+  model_step="  - this image carries no model: copy a .tflite model (and labels.txt) to $r_state/models/ and set 'model' in $r_config"
+fi
 cat <<EOF
 
 Next:
-  - put the model (and labels) where $config says, and edit it: sudo nano $config
-  - try it by hand: sudo -u $user $prefix/bin/owlet run --config $config --max-triggers 1
+$model_step
+  - check the configuration, model, camera and GPIO access without starting:
+      sudo -u $user $r_prefix/bin/owlet run --check --config $r_config
   - start the service: sudo systemctl start owlet; follow its log: journalctl -u owlet -f
-  - stop and remove: sudo systemctl disable --now owlet; sudo rm $unit; sudo rm -r $prefix /etc/owlet;
+  - stop and remove: sudo systemctl disable --now owlet; sudo rm $unit; sudo rm -r $prefix /etc/owlet $state;
     sudo userdel $user
 EOF
 if [ "$start" = 1 ] && [ "$dry" = 0 ]; then systemctl --no-pager status owlet.service | head -5 || true; fi

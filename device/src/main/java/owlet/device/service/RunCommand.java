@@ -23,7 +23,7 @@ public final class RunCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: owlet run --config FILE [--max-triggers N]
+                usage: owlet run --config FILE [--max-triggers N] [--check]
 
                 Runs the device service: each trigger (a GPIO pin, a timer, or a line on stdin) takes the
                 next camera frame, classifies it, drives the output pins by their rules and writes one JSON
@@ -37,17 +37,23 @@ public final class RunCommand implements Command {
                   --config FILE     .properties file; every key and its default is in the README
                                     (examples: device/examples/*.properties)
                   --max-triggers N  stop cleanly after N results (for tests and trials; default: run on)
+                  --check           check the configuration, the model and labels, the camera command,
+                                    GPIO access and the files it writes, without starting; one line
+                                    per check with what to fix; exit code 0 when all pass
                 """;
     }
 
     @Override
     public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-        Args args = new Args(argv, Set.of("config", "max-triggers"), Set.of());
+        Args args = new Args(argv, Set.of("config", "max-triggers"), Set.of("check"));
         if (!args.positional().isEmpty()) {
             throw new Args.UsageException("unexpected argument '" + args.positional().get(0) + "'");
         }
         Path configFile = args.path("config");
         int maxTriggers = args.integer("max-triggers", 0, 1, Integer.MAX_VALUE);
+        if (args.flag("check")) {
+            return ConfigCheck.run(configFile, Path.of("/dev"), out);
+        }
         quietPi4jLogging();
         DeviceConfig config;
         Service service;

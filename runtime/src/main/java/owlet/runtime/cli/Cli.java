@@ -99,9 +99,23 @@ public final class Cli {
         return b.toString();
     }
 
+    /**
+     * The project version the build wrote into {@code version.properties}, and the commit it was built
+     * from when the launcher passes it ({@code -Dowlet.commit}): "0.1.0-SNAPSHOT (commit 3fa2c1d9e0b4)".
+     */
     static String version() {
-        String v = Cli.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        String v = "dev";
+        try (var in = Cli.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                v = p.getProperty("version", v);
+            }
+        } catch (IOException e) {
+            // a damaged jar: say "dev" rather than fail --version
+        }
+        String commit = System.getProperty("owlet.commit", "");
+        return commit.isBlank() ? v : v + " (commit " + commit.strip() + ")";
     }
 
     /** Threads used when --threads is not given: the number of cores, at most 4. */

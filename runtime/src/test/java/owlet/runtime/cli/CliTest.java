@@ -297,4 +297,21 @@ class CliTest {
         assertEquals("owlet classify: " + coco + ": 90 labels for 1001 model outputs; is it the label file of this"
                 + " model?", r.err().strip());
     }
+
+    /** --version gives the project version the build wrote (not "dev"), and the commit when the launcher passes it. */
+    @Test
+    void versionIsTheProjectVersionAndTheCommit() throws Exception {
+        String pom = Files.readString(Path.of("..", "pom.xml"));
+        Matcher m = Pattern.compile("<version>([^<]+)</version>").matcher(pom);
+        assertTrue(m.find(), "root pom has a version");
+        Result r = owlet("--version");
+        assertEquals(0, r.code());
+        assertEquals("owlet " + m.group(1) + "\n", r.out().replace("\r\n", "\n"));
+        System.setProperty("owlet.commit", "3fa2c1d9e0b4");
+        try {
+            assertEquals("owlet " + m.group(1) + " (commit 3fa2c1d9e0b4)", owlet("--version").out().strip());
+        } finally {
+            System.clearProperty("owlet.commit");
+        }
+    }
 }

@@ -1,0 +1,186 @@
+package owlet.device.service;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import owlet.device.camera.CommandTemplate;
+import owlet.device.gpio.GpioAccess;
+import owlet.runtime.api.Classifier;
+import owlet.runtime.api.Interpreter;
+import owlet.runtime.api.Labels;
+import owlet.runtime.cli.Cli;
+import owlet.runtime.model.InvalidModelException;
+import owlet.runtime.model.Model;
+import owlet.runtime.model.Tensor;
+
+/**
+ * {@code owlet run --check}: everything the service needs, checked without starting it — the
+ * configuration, the model (loaded and prepared), its labels, the camera command, GPIO access and the
+ * files it writes. One line per check, "ok" or "FAIL" with what to fix; the exit code is 0 only when all
+ * pass.
+ */
+final class ConfigCheck {
+    private final PrintStream out;
+    private int failures;
+
+    private ConfigCheck(PrintStream out) {
+        this.out = out;
+    }
+
+    static int run(Path configFile, Path devDir, PrintStream out) {
+        ConfigCheck check = new ConfigCheck(out);
+        DeviceConfig c;
+        try {
+            c = DeviceConfig.load(configFile);
+            check.ok("config", configFile + ": every key valid");
+        } catch (ConfigException e) {
+            check.fail("config", e.getMessage());
+            return check.finish();
+        } catch (IOException e) {
+            check.fail("config", Cli.describe(e));
+            return check.finish();
+        }
+        check.model(c);
+        check.camera(c);
+        check.gpio(c, devDir);
+        check.writable("results file", c.resultsFile(), false);
+        check.writable("captures", c.capturesDir(), true);
+        return check.finish();
+    }
+
+    private void model(DeviceConfig c) {
+        Model model;
+        try {
+            model = Model.load(c.model());
+        } catch (InvalidModelException e) {
+            fail("model", c.model() + ": invalid model: " + e.getMessage());
+            return;
+        } catch (IOException e) {
+            fail("model", Cli.describe(e) + " (set 'model' to a .tflite file)");
+            return;
+        }
+        try (Interpreter interpreter = Interpreter.create(model, 1)) {
+            Tensor in = model.input(0);
+            int classes = model.output(0).elementCount();
+            new Classifier(interpreter, Labels.none()); // an image classifier's input and output
+            ok("model", c.model() + ": " + model.operators().size() + " operators, input "
+                    + java.util.Arrays.toString(in.shape()) + " " + in.type() + ", " + classes + " outputs");
+            List<String> warnings = new java.util.ArrayList<>();
+            Labels labels = Labels.forModel(c.model(), c.labels()).fitOutputs(classes, warnings::add);
+            for (OutputRule rule : c.outputs()) {
+                rule.checkLabels(labels);
+            }
+            ok("labels", (labels.size() == 0 ? "none (results are named #k)" : labels.size() + " labels")
+                    + (warnings.isEmpty() ? "" : "; " + String.join("; ", warnings)));
+        } catch (InvalidModelException e) {
+            fail("model", c.model() + ": " + e.getMessage());
+        } catch (ConfigException e) {
+            fail("labels", e.getMessage());
+        } catch (IOException e) {
+            fail("labels", Cli.describe(e));
+        }
+    }
+
+    private void camera(DeviceConfig c) {
+        if (c.camera().equals("files")) {
+            Path p = c.cameraPath();
+            if (Files.isReadable(p)) {
+                ok("camera", "files from " + p);
+            } else {
+                fail("camera", p + ": no such file or directory (camera.path)");
+            }
+            return;
+        }
+        List<String> words;
+        try {
+            words = CommandTemplate.expand(c.command(), Map.of("width", "1", "height", "1", "fps", "1", "device",
+                    c.device(), "file", "x.jpg"));
+        } catch (IllegalArgumentException e) {
+            fail("camera", "camera.command: " + e.getMessage());
+            return;
+        }
+        String program = words.get(0);
+        Optional<Path> found = onPath(program);
+        if (found.isEmpty()) {
+            fail("camera", "'" + program + "' (camera = " + c.camera() + ") is not an executable on PATH"
+                    + (program.startsWith("rpicam-") ? "; on Raspberry Pi OS: sudo apt install rpicam-apps"
+                    : program.equals("ffmpeg") ? "; sudo apt install ffmpeg" : ""));
+        } else {
+            ok("camera", c.camera() + ": " + found.get());
+        }
+    }
+
+    private static Optional<Path> onPath(String program) {
+        if (program.contains("/")) {
+            Path p = Path.of(program);
+            return Files.isExecutable(p) && !Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(dir, program);
+            if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void gpio(DeviceConfig c, Path devDir) {
+        if (!c.needsGpio()) {
+            ok("gpio", "not used (no gpio trigger, output or busy pin)");
+            return;
+        }
+        Optional<String> problem = GpioAccess.problem(devDir);
+        if (problem.isPresent()) {
+            fail("gpio", problem.get());
+        } else {
+            ok("gpio", "GPIO chips in " + devDir + " can be opened");
+        }
+    }
+
+    /** A file (or, with {@code directory}, a folder) the service creates or appends to. */
+    private void writable(String what, Path p, boolean directory) {
+        if (p == null) {
+            ok(what, "not kept");
+            return;
+        }
+        Path abs = p.toAbsolutePath();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            fail(what, abs + ": no folder of it exists");
+        } else if (!existing.equals(abs) && !Files.isDirectory(existing)) {
+            fail(what, existing + " is a file, so " + abs + " cannot be created");
+        } else if (existing.equals(abs) && directory != Files.isDirectory(abs)) {
+            fail(what, abs + (directory ? " is not a directory" : " is a directory"));
+        } else if (!Files.isWritable(existing)) {
+            fail(what, existing + " is not writable by user '" + System.getProperty("user.name") + "'");
+        } else {
+            ok(what, abs + (existing.equals(abs) ? "" : " (will be created)"));
+        }
+    }
+
+    private void ok(String what, String detail) {
+        out.printf("ok    %-12s %s%n", what, detail);
+    }
+
+    private void fail(String what, String detail) {
+        failures++;
+        out.printf("FAIL  %-12s %s%n", what, detail);
+    }
+
+    private int finish() {
+        out.println(failures == 0 ? "all checks pass" : failures + " check" + (failures == 1 ? "" : "s")
+                + " failed; fix and run --check again");
+        return failures == 0 ? 0 : 1;
+    }
+}
