@@ -1,6 +1,7 @@
 package owlet.runtime.api;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +15,14 @@ public final class Labels {
         this.names = List.copyOf(names);
     }
 
+    /** Reads a UTF-8 label file; a file that is not UTF-8 is refused with a message naming it. */
     public static Labels load(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) { // the decoder's own message is only "Input length = 1"
+            throw new IOException(file + ": not a UTF-8 text file, so not a label file", e);
+        }
         while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
             lines.remove(lines.size() - 1);
         }
