@@ -21,8 +21,8 @@ import owlet.runtime.image.RgbImage;
  * The committed seeds are what they claim: the model seeds are {@link SeedGenerator}'s current output, and
  * every seed of every target is a valid input (a model that runs, an image that decodes, a label file and a
  * configuration that load), so fuzzing starts from the inputs' accepted paths, not from their first check.
- * Inputs named {@code finding-*} are the fuzzers' findings, kept for the regression replay: invalid on
- * purpose, so not seeds. With {@code -Dowlet.fuzz.writeSeeds=true} it first writes the generated seeds into src/test/resources.
+ * Inputs named {@code finding-*} are the fuzzers' findings and {@code corpus-*} a merged corpus of a long
+ * run, both kept for the regression replay and neither valid throughout, so not seeds. With {@code -Dowlet.fuzz.writeSeeds=true} it first writes the generated seeds into src/test/resources.
  */
 class SeedsTest {
     private static final Path INPUTS = SeedGenerator.RESOURCES;
@@ -34,9 +34,14 @@ class SeedsTest {
         }
     }
 
+    /** Seeds are valid inputs; a target's directory also holds its findings and a merged fuzzing corpus. */
+    private static boolean isSeed(String fileName) {
+        return !fileName.startsWith("finding-") && !fileName.startsWith("corpus-");
+    }
+
     private static List<Path> seeds(String dir) throws IOException {
         try (Stream<Path> s = Files.list(INPUTS.resolve(dir))) {
-            List<Path> files = s.filter(p -> !p.getFileName().toString().startsWith("finding-")).sorted().toList();
+            List<Path> files = s.filter(p -> isSeed(p.getFileName().toString())).sorted().toList();
             assertTrue(files.size() >= 3, dir + " has " + files.size() + " seeds");
             return files;
         }
