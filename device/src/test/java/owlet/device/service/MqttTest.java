@@ -132,6 +132,14 @@ class MqttTest extends MockGpioTest {
                 assertTrue(h.log().contains("mqtt: queue full (3): dropping the oldest results"), h.log());
 
                 broker.start();
+                // Owlet sends its queue first; the subscriber comes back afterwards and is sent what the broker
+                // queued for it, so the order seen is the order Owlet sent (not a race between two reconnects).
+                for (int i = 0; i < 2000 && !h.service.health().contains("mqtt_published=4 mqtt_queued=0"); i++) {
+                    Thread.sleep(10);
+                }
+                assertTrue(h.service.health().contains("mqtt=up mqtt_published=4 mqtt_queued=0"),
+                        h.service.health() + "\n" + h.log());
+                sub.reconnect(10_000);
                 List<Integer> after = new ArrayList<>(sub.collect("owlet/testnode/result", 3, 20_000).stream()
                         .map(m -> triggerNumber(m.payload())).toList());
                 sub.collect("owlet/testnode/result", 1, 1000).forEach(m -> after.add(triggerNumber(m.payload())));

@@ -7,8 +7,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /** A Paho client in a test that records every message it receives on its subscriptions. */
@@ -18,21 +22,56 @@ final class Subscriber implements AutoCloseable {
 
     private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
     private final MqttClient client;
+    private final MqttConnectOptions options;
 
     /**
      * @param cleanSession false: the broker keeps this client's subscriptions and queues QoS 1 messages
-     *     for it while it is away (and across a restart, with persistence); it also reconnects by itself
+     *     for it while it is away (and across a restart, with persistence) until {@link #reconnect}
      */
     Subscriber(String url, String clientId, boolean cleanSession, String... topics) throws Exception {
         client = new MqttClient(url, clientId, new MemoryPersistence());
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setCleanSession(cleanSession);
-        o.setAutomaticReconnect(!cleanSession);
-        o.setMaxReconnectDelay(500);
-        client.connect(o);
+        options = new MqttConnectOptions();
+        options.setCleanSession(cleanSession);
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                // a test that restarts the broker calls reconnect() when it wants the queued messages
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage m) {
+                messages.add(new Message(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.isRetained()));
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+                // publishes nothing
+            }
+        });
+        client.connect(options);
         for (String t : topics) {
-            client.subscribe(t, 1, (topic, m) -> messages.add(
-                    new Message(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.isRetained())));
+            client.subscribe(t, 1);
+        }
+    }
+
+    /**
+     * Connects again after the broker dropped this client; with a persistent session the broker then
+     * sends what it queued meanwhile, in the order it received it.
+     */
+    void reconnect(long timeoutMillis) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            try {
+                if (!client.isConnected()) {
+                    client.connect(options);
+                }
+                return;
+            } catch (MqttException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -171,7 +171,7 @@ public final class ExecutionPlan {
     private static void refuseUnsupported(List<Operator> ops) throws InvalidModelException {
         Map<String, List<Integer>> missing = new LinkedHashMap<>();
         for (Operator op : ops) {
-            if (op.op() == null || !Ops.SUPPORTED.contains(op.op())) {
+            if (!Ops.supports(op)) {
                 missing.computeIfAbsent(op.name(), k -> new ArrayList<>()).add(op.index());
             }
         }
@@ -186,7 +186,8 @@ public final class ExecutionPlan {
             }
             b.append(')');
         }
-        String supported = Ops.SUPPORTED.stream().map(Enum::name).sorted().collect(Collectors.joining(", "));
+        String supported = Ops.SUPPORTED.stream().map(Enum::name).sorted().collect(Collectors.joining(", "))
+                + Ops.SUPPORTED_CUSTOM.stream().sorted().map(c -> ", CUSTOM '" + c + "'").collect(Collectors.joining());
         throw new InvalidModelException((missing.size() == 1 ? "operator " : missing.size() + " operators ") + b
                 + (missing.size() == 1 ? " is" : " are") + " not supported by Owlet (it runs " + supported + ")");
     }

@@ -6,6 +6,7 @@ import owlet.runtime.kernels.support.Kernel;
 import owlet.runtime.kernels.support.OpContext;
 import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.model.InvalidModelException;
+import owlet.runtime.model.Operator;
 import owlet.runtime.model.OperatorOptions;
 
 /** The op resolver: which op class prepares each builtin operator. */
@@ -24,6 +25,16 @@ public final class Ops {
             BuiltinOp.RELU_N1_TO_1, BuiltinOp.PACK, BuiltinOp.UNPACK, BuiltinOp.SPLIT, BuiltinOp.SPLIT_V,
             BuiltinOp.CAST, BuiltinOp.ROUND, BuiltinOp.STRIDED_SLICE, BuiltinOp.RESIZE_BILINEAR,
             BuiltinOp.RESIZE_NEAREST_NEIGHBOR);
+    /** The custom operators Owlet runs, by custom code. */
+    public static final Set<String> SUPPORTED_CUSTOM = Set.of(DetectionPostProcess.CUSTOM_CODE);
+
+    /** Whether Owlet has a kernel for {@code op}: a supported builtin, or a supported custom operator. */
+    public static boolean supports(Operator op) {
+        if (op.options() instanceof OperatorOptions.Custom custom) {
+            return SUPPORTED_CUSTOM.contains(custom.code());
+        }
+        return op.op() != null && SUPPORTED.contains(op.op());
+    }
 
     /** Validates the operator in {@code ctx} and returns its prepared kernel. */
     public static Kernel prepare(OpContext ctx) throws InvalidModelException {

@@ -42,17 +42,17 @@ class UnsupportedOperatorsTest {
         return new Tensor(index, "t" + index, TensorType.FLOAT32, shape, Quantization.NONE, null);
     }
 
-    /** t0 -> MINIMUM -> t1 -> CUSTOM 'Frobnicate' -> t2 -> ADD -> t3 -> MINIMUM -> t4. */
+    /** t0 -> TANH -> t1 -> CUSTOM 'Frobnicate' -> t2 -> ADD -> t3 -> TANH -> t4. */
     static Model lacking() {
         List<Tensor> tensors = List.of(t(0, 1, 4), t(1, 1, 4), t(2, 1, 4), t(3, 1, 4), t(4, 1, 4));
         List<Operator> ops = List.of(
-                new Operator(0, 57, BuiltinOp.MINIMUM, "MINIMUM", 1, new int[] {0, 0}, new int[] {1},
+                new Operator(0, 28, BuiltinOp.TANH, "TANH", 1, new int[] {0, 0}, new int[] {1},
                         new OperatorOptions.None()),
                 new Operator(1, 32, null, "CUSTOM 'Frobnicate'", 1, new int[] {1}, new int[] {2},
                         new OperatorOptions.None()),
                 new Operator(2, 0, BuiltinOp.ADD, "ADD", 1, new int[] {2, 2}, new int[] {3},
                         new OperatorOptions.Elementwise(Activation.NONE)),
-                new Operator(3, 57, BuiltinOp.MINIMUM, "MINIMUM", 1, new int[] {3, 3}, new int[] {4},
+                new Operator(3, 28, BuiltinOp.TANH, "TANH", 1, new int[] {3, 3}, new int[] {4},
                         new OperatorOptions.None()));
         return new Model("lacking", "", tensors, ops, new int[] {0}, new int[] {4});
     }
@@ -61,23 +61,23 @@ class UnsupportedOperatorsTest {
     void allUnsupportedOperatorsAreNamedInOneMessage() {
         InvalidModelException e = assertThrows(InvalidModelException.class, () -> Interpreter.create(lacking()));
         String m = e.getMessage();
-        assertTrue(m.startsWith("2 operators MINIMUM (op #0, #3), CUSTOM 'Frobnicate' (op #1) are not supported"
+        assertTrue(m.startsWith("2 operators TANH (op #0, #3), CUSTOM 'Frobnicate' (op #1) are not supported"
                 + " by Owlet (it runs "), m);
-        assertTrue(m.contains("CONV_2D") && m.contains("HARD_SWISH") && !m.contains("MINIMUM,"), m);
+        assertTrue(m.contains("CONV_2D") && m.contains("HARD_SWISH") && !m.contains("TANH,"), m);
     }
 
     @Test
     void aModelFileNamesItsOperatorsByTfLiteName() throws Exception {
         Model read = Model.parse(ByteBuffer.wrap(ModelWriter.toBytes(lackingWithoutCustom())), "written");
-        assertEquals("MINIMUM", read.operators().get(0).name());
-        assertEquals(BuiltinOp.MINIMUM, read.operators().get(0).op());
+        assertEquals("TANH", read.operators().get(0).name());
+        assertEquals(BuiltinOp.TANH, read.operators().get(0).op());
         InvalidModelException e = assertThrows(InvalidModelException.class, () -> Interpreter.create(read));
-        assertTrue(e.getMessage().startsWith("operator MINIMUM (op #0) is not supported by Owlet"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("operator TANH (op #0) is not supported by Owlet"), e.getMessage());
     }
 
     private static Model lackingWithoutCustom() {
         List<Tensor> tensors = List.of(t(0, 1, 4), t(1, 1, 4));
-        List<Operator> ops = List.of(new Operator(0, 57, BuiltinOp.MINIMUM, "MINIMUM", 1, new int[] {0, 0},
+        List<Operator> ops = List.of(new Operator(0, 28, BuiltinOp.TANH, "TANH", 1, new int[] {0, 0},
                 new int[] {1}, new OperatorOptions.None()));
         return new Model("one", "", tensors, ops, new int[] {0}, new int[] {1});
     }
