@@ -20,11 +20,7 @@ import owlet.device.trigger.Clock;
 import owlet.device.trigger.LineTrigger;
 import owlet.device.trigger.TimerTrigger;
 import owlet.device.trigger.TriggerSource;
-import owlet.runtime.api.Classifier;
-import owlet.runtime.api.Interpreter;
-import owlet.runtime.api.Labels;
 import owlet.runtime.model.InvalidModelException;
-import owlet.runtime.model.Model;
 
 /**
  * Builds a {@link Service} from a {@link DeviceConfig}: opens the results file and the captures
@@ -74,16 +70,9 @@ public final class Assembly {
             }
 
             long t0 = clock.nanoTime();
-            Labels labels = Labels.forModel(c.model(), c.labels());
-            Model model = Model.load(c.model());
-            Interpreter interpreter = Interpreter.create(model, c.threads()); // the model's own errors first
-            opened.add(interpreter);
-            labels = labels.fitOutputs(model.output(0).elementCount(), w -> log.println("owlet run: warning: " + w));
-            for (OutputRule rule : c.outputs()) {
-                rule.checkLabels(labels);
-            }
-            Classifier classifier = new Classifier(interpreter, labels);
-            log.printf("owlet run: loaded %s in %d ms%n", c.model(),
+            Recognizer recognizer = Recognizer.open(c, c.threads(), w -> log.println("owlet run: warning: " + w));
+            opened.add(recognizer);
+            log.printf("owlet run: loaded %s (%s) in %d ms%n", c.model(), recognizer.kind(),
                     TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - t0));
 
             Pi4jGpio gpio = null;
@@ -124,7 +113,7 @@ public final class Assembly {
             } catch (IllegalArgumentException e) {
                 throw new IOException("camera.command: " + e.getMessage(), e);
             }
-            return new Service(new Service.Parts(classifier, c.topK(), c.threshold(), trigger, camera, outputs,
+            return new Service(new Service.Parts(recognizer, c.capturesBoxes(), trigger, camera, outputs,
                     results, captures, deleteStills, c.cameraTimeoutMillis(), c.healthIntervalSeconds(), clock, gpio, mqtt,
                     new RecentResults(c.http() == null ? 1 : c.http().history()), status),
                     log, start);

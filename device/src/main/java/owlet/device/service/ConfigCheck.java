@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import owlet.device.camera.CommandTemplate;
 import owlet.device.gpio.GpioAccess;
-import owlet.runtime.api.Classifier;
-import owlet.runtime.api.Interpreter;
 import owlet.runtime.api.Labels;
 import owlet.runtime.cli.Cli;
 import owlet.runtime.model.InvalidModelException;
@@ -63,25 +61,31 @@ final class ConfigCheck {
             fail("model", Cli.describe(e) + " (set 'model' to a .tflite file)");
             return;
         }
-        try (Interpreter interpreter = Interpreter.create(model, 1)) {
-            Tensor in = model.input(0);
-            int classes = model.output(0).elementCount();
-            new Classifier(interpreter, Labels.none()); // an image classifier's input and output
-            ok("model", c.model() + ": " + model.operators().size() + " operators, input "
-                    + java.util.Arrays.toString(in.shape()) + " " + in.type() + ", " + classes + " outputs");
-            List<String> warnings = new java.util.ArrayList<>();
-            Labels labels = Labels.forModel(c.model(), c.labels()).fitOutputs(classes, warnings::add);
-            for (OutputRule rule : c.outputs()) {
-                rule.checkLabels(labels);
-            }
-            ok("labels", (labels.size() == 0 ? "none (results are named #k)" : labels.size() + " labels")
-                    + (warnings.isEmpty() ? "" : "; " + String.join("; ", warnings)));
+        Tensor in = model.input(0);
+        String shape = c.model() + ": " + model.operators().size() + " operators, input "
+                + java.util.Arrays.toString(in.shape()) + " " + in.type();
+        List<String> warnings = new java.util.ArrayList<>();
+        Recognizer recognizer;
+        try {
+            recognizer = Recognizer.open(c, 1, warnings::add); // an image classifier's or detector's input and outputs
         } catch (InvalidModelException e) {
             fail("model", c.model() + ": " + e.getMessage());
+            return;
         } catch (ConfigException e) {
+            ok("model", shape);
             fail("labels", e.getMessage());
+            return;
         } catch (IOException e) {
+            ok("model", shape);
             fail("labels", Cli.describe(e));
+            return;
+        }
+        try (recognizer) {
+            ok("model", shape + (recognizer instanceof Recognizer.Detecting ? ", an object detector"
+                    : ", " + model.output(0).elementCount() + " outputs"));
+            Labels labels = recognizer.labels;
+            ok("labels", (labels.size() == 0 ? "none (results are named #k)" : labels.size() + " labels")
+                    + (warnings.isEmpty() ? "" : "; " + String.join("; ", warnings)));
         }
     }
 

@@ -31,6 +31,7 @@ public record DeviceConfig(
         String camera, int width, int height, int fps, PixelFormat format, String command, String device,
         Path cameraPath, long cameraTimeoutMillis, long stallMillis, long maxBackoffMillis,
         Path resultsFile, boolean resultsStdout, long resultsMaxBytes, int resultsKeep, Path capturesDir, int capturesMaxCount, long capturesMaxBytes,
+        boolean capturesBoxes,
         long healthIntervalSeconds, MqttSettings mqtt, HttpSettings http) {
 
     /** Default command lines, right for Raspberry Pi OS (rpicam-apps) and for ffmpeg with V4L2. */
@@ -47,8 +48,9 @@ public record DeviceConfig(
             "camera.height", "camera.fps", "camera.format", "camera.command", "camera.device", "camera.path",
             "camera.timeout-ms", "camera.stall-ms", "camera.max-backoff-ms", "results.file", "results.stdout",
             "results.max-mb", "results.keep",
-            "captures.dir", "captures.max-count", "captures.max-mb", "health.interval-s");
-    private static final Set<String> OUTPUT_KEYS = Set.of("pin", "active", "labels", "min-score", "hold-ms");
+            "captures.dir", "captures.max-count", "captures.max-mb", "captures.boxes", "health.interval-s");
+    private static final Set<String> OUTPUT_KEYS = Set.of("pin", "active", "labels", "min-score", "hold-ms",
+            "min-count", "region");
 
     public static DeviceConfig load(Path file) throws IOException, ConfigException {
         Properties p = ConfigFile.read(file);
@@ -68,7 +70,8 @@ public record DeviceConfig(
         Path labels = r.path("labels", null);
         int threads = r.integer("threads", Cli.defaultThreads(), 1, 256);
         int topK = r.integer("top-k", 5, 1, 100_000);
-        float threshold = (float) r.number("threshold", 0, 0, 1);
+        // Absent: the model's kind decides (a classifier reports any score, a detector from 0.5 on).
+        float threshold = r.raw("threshold") == null ? Float.NaN : (float) r.number("threshold", 0, 0, 1);
 
         String trigger = r.choice("trigger", "gpio", "gpio", "timer", "stdin");
         int triggerPin = r.integer("trigger.pin", 17, 0, 53);
@@ -100,7 +103,9 @@ public record DeviceConfig(
             Set<String> labelSet = new LinkedHashSet<>(r.list(k + "labels"));
             float minScore = (float) r.number(k + "min-score", 0.5, 0, 1);
             long hold = r.integer(k + "hold-ms", 2000, 0, 86_400_000);
-            outputs.add(new OutputRule(name, pin, high, labelSet, minScore, hold));
+            int minCount = r.integer(k + "min-count", 1, 1, 100_000);
+            OutputRule.Region region = r.raw(k + "region") == null ? null : region(k + "region", r.list(k + "region"));
+            outputs.add(new OutputRule(name, pin, high, labelSet, minScore, hold, minCount, region));
         }
         int busyPin = r.raw("busy.pin") == null ? -1 : r.integer("busy.pin", -1, 0, 53);
         if (busyPin >= 0 && !pins.add(busyPin)) {
@@ -146,6 +151,7 @@ public record DeviceConfig(
         Path captures = r.path("captures.dir", null);
         int maxCount = r.integer("captures.max-count", 1000, 1, 10_000_000);
         long maxBytes = r.integer("captures.max-mb", 512, 1, 10_000_000) * 1024L * 1024L;
+        boolean boxes = r.choice("captures.boxes", "true", "true", "false").equals("true");
         long health = r.integer("health.interval-s", 60, 0, 86_400);
         MqttSettings mqtt = mqtt(r);
         HttpSettings http = http(r);
@@ -153,7 +159,7 @@ public record DeviceConfig(
         return new DeviceConfig(model, labels, threads, topK, threshold, trigger, triggerPin, pull, triggerHigh,
                 edge, debounce, interval, List.copyOf(outputs), busyPin, busyHigh, camera, width, height, fps,
                 format, command, device, cameraPath, cameraTimeout, stall, backoff, resultsFile, resultsStdout,
-                resultsMaxBytes, resultsKeep, captures, maxCount, maxBytes, health, mqtt, http);
+                resultsMaxBytes, resultsKeep, captures, maxCount, maxBytes, boxes, health, mqtt, http);
     }
 
     // --- mqtt.*: results to an MQTT broker, with Home Assistant discovery (README: "Configuration") ---------
@@ -284,6 +290,25 @@ public record DeviceConfig(
             return h.isEmpty() ? "owlet" : h.substring(0, Math.min(h.length(), 50));
         } catch (IOException e) {
             return "owlet";
+        }
+    }
+
+    /** {@code xmin, ymin, xmax, ymax}: four fractions of the picture. */
+    private static OutputRule.Region region(String key, List<String> values) throws ConfigException {
+        try {
+            if (values.size() != 4) {
+                throw new IllegalArgumentException("needs four numbers xmin,ymin,xmax,ymax, not " + values.size());
+            }
+            double[] v = new double[4];
+            for (int i = 0; i < 4; i++) {
+                v[i] = Double.parseDouble(values.get(i));
+            }
+            return new OutputRule.Region(v[0], v[1], v[2], v[3]);
+        } catch (IllegalArgumentException e) { // NumberFormatException too
+            String why = e instanceof NumberFormatException ? "'" + String.join(",", values)
+                    + "' is not four numbers xmin,ymin,xmax,ymax" : e.getMessage();
+            throw new ConfigException("'" + key + "': " + why + " (fractions 0..1 of the picture, e.g. 0,0.5,1,1"
+                    + " for its lower half)");
         }
     }
 

@@ -333,15 +333,17 @@ final class MqttPublisher implements AutoCloseable {
     }
 
     /**
-     * The Home Assistant discovery configs: a sensor for the top label (the whole result as its
-     * attributes), one for its score, and a binary sensor per output rule that is on when the result
+     * The Home Assistant discovery configs: a sensor for the top label or best detection's label (the
+     * whole result as its attributes), one for its score, and a binary sensor per output rule that is on when the result
      * switched that output on. All read the result topic and share the availability topic and device.
      */
     List<Discovery> discovery() {
         String node = settings.clientId();
         String base = settings.discoveryPrefix() + "/";
-        String top = "value_json.top[0]";
-        String hasTop = "value_json.top is defined and value_json.top";
+        // A classifier's line has "top", a detector's "detections"; either way the first is the best.
+        String found = "(value_json.top | default(value_json.detections | default([])))";
+        String top = found + "[0]";
+        String hasTop = found;
         List<Discovery> list = new java.util.ArrayList<>();
         list.add(new Discovery(base + "sensor/" + node + "/label/config", entity("Label", node + "_label",
                 "\"value_template\":" + Json.string("{{ " + top + ".label if " + hasTop + " else ('error' if"

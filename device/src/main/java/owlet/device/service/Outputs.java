@@ -7,7 +7,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import owlet.device.gpio.OutputLine;
-import owlet.runtime.api.Classification;
 
 /** Drives the output pins from results by their rules, and the optional busy pin. */
 final class Outputs implements AutoCloseable {
@@ -37,11 +36,11 @@ final class Outputs implements AutoCloseable {
     }
 
     /** Applies every rule to a result; returns the names of the outputs it switched (or kept) on. */
-    synchronized List<String> apply(List<Classification> top) {
+    synchronized List<String> apply(Findings findings) {
         List<String> on = new ArrayList<>();
         for (int i = 0; i < outputs.size(); i++) {
             Driven d = outputs.get(i);
-            boolean match = d.rule().matches(top);
+            boolean match = d.rule().matches(findings);
             if (match) {
                 on.add(d.rule().name());
                 if (offTimers[i] != null) {

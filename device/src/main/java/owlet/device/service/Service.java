@@ -11,20 +11,19 @@ import owlet.device.camera.Frame;
 import owlet.device.camera.FrameSource;
 import owlet.device.trigger.Clock;
 import owlet.device.trigger.TriggerSource;
-import owlet.runtime.api.Classification;
-import owlet.runtime.api.Classifier;
 import owlet.runtime.cli.Cli;
+import owlet.runtime.cli.DetectCommand;
 import owlet.runtime.cli.Json;
 import owlet.runtime.image.RgbImage;
 
 /**
  * The headless loop: triggers pass through a {@link TriggerGate} to one capture worker (the thread that
- * calls {@link #run}), which takes the next frame, classifies it, drives the outputs and writes one
- * JSON line per trigger. {@link #stop} (SIGTERM) lets the capture in flight finish.
+ * calls {@link #run}), which takes the next frame, classifies it or detects objects in it (the model's
+ * kind decides), drives the outputs, keeps the capture and writes one JSON line per trigger. {@link #stop} (SIGTERM) lets the capture in flight finish.
  */
 public final class Service {
     /** What {@link Service} is made of; {@link Assembly} builds it from a {@link DeviceConfig}. */
-    record Parts(Classifier classifier, int topK, float threshold, TriggerSource trigger, FrameSource camera,
+    record Parts(Recognizer recognizer, boolean drawBoxes, TriggerSource trigger, FrameSource camera,
             Outputs outputs, ResultLog results, CaptureStore captures, boolean deleteCameraFiles,
             long cameraTimeoutMillis, long healthIntervalSeconds, Clock clock, AutoCloseable gpio,
             MqttPublisher mqtt, RecentResults recent, StatusServer status) {
@@ -128,18 +127,19 @@ public final class Service {
     /** Runs the model until it is as fast as it will get, so the first trigger costs what the rest do. */
     private void warmUp() {
         long t0 = parts.clock().nanoTime();
-        int size = parts.classifier().inputSize();
-        RgbImage grey = new RgbImage(size, size, new byte[size * size * 3]);
+        Recognizer r = parts.recognizer();
+        RgbImage grey = new RgbImage(r.inputWidth(), r.inputHeight(), new byte[r.inputWidth() * r.inputHeight() * 3]);
         int runs = 0;
         long budget = TimeUnit.SECONDS.toNanos(2);
         while (runs < 3 || (runs < 30 && parts.clock().nanoTime() - t0 < budget)) {
-            parts.classifier().classify(grey, 1, 0f);
+            r.analyze(grey);
             runs++;
         }
         log.printf("owlet run: model warmed up with %d runs in %d ms%n", runs,
                 TimeUnit.NANOSECONDS.toMillis(parts.clock().nanoTime() - t0));
     }
 
+    /** One trigger: capture, analyze, drive the outputs, keep the picture, then report. */
     private void serve(TriggerGate.Pending p) {
         long number;
         synchronized (this) {
@@ -149,42 +149,25 @@ public final class Service {
                 .append(",\"source\":").append(Json.string(p.trigger().source()))
                 .append(",\"edge_time\":").append(Json.string(wallTime(p.trigger().nanos())));
         parts.outputs().busy(true);
-        List<Classification> top = List.of();
+        Findings findings = Findings.classified(List.of());
         List<String> on = List.of();
         RgbImage picture = null;
         String error = null;
         double latency = Double.NaN;
         try {
             Frame frame = parts.camera().next(p.trigger().nanos(), parts.cameraTimeoutMillis());
-            Path file = frame.file();
-            boolean owned = file != null && parts.camera().ownsFiles();
-            if (parts.captures() != null) {
-                if (file == null) {
-                    file = parts.captures().save(frame.image(), epochMillis(frame.nanos()), number);
-                } else if (owned) {
-                    parts.captures().keep(file); // a still, under the caps; the user's own files are never kept or pruned
-                }
-            }
-            top = parts.classifier().classify(frame.image(), parts.topK(), parts.threshold());
-            on = parts.outputs().apply(top);
-            picture = frame.image();
+            findings = parts.recognizer().analyze(frame.image());
+            on = parts.outputs().apply(findings);
             latency = (parts.clock().nanoTime() - p.trigger().nanos()) / 1e6;
-            if (parts.deleteCameraFiles() && owned) {
-                Files.deleteIfExists(frame.file());
-                file = null;
-            }
+            picture = boxesDrawn(frame.image(), findings);
+            Path file = keep(frame, picture, number);
             stats.success(latency);
             b.append(",\"frame_time\":").append(Json.string(wallTime(frame.nanos())))
                     .append(",\"latency_ms\":").append(Json.number(Math.round(latency * 1000) / 1000.0))
                     .append(",\"coalesced\":").append(p.coalesced())
-                    .append(",\"top\":[");
-            for (int i = 0; i < top.size(); i++) {
-                Classification c = top.get(i);
-                b.append(i == 0 ? "" : ",").append("{\"index\":").append(c.index()).append(",\"label\":")
-                        .append(Json.string(c.label())).append(",\"score\":").append(Json.number(c.score()))
-                        .append('}');
-            }
-            b.append("],\"outputs\":[");
+                    .append(',');
+            findings.appendJson(b);
+            b.append(",\"outputs\":[");
             for (int i = 0; i < on.size(); i++) {
                 b.append(i == 0 ? "" : ",").append(Json.string(on.get(i)));
             }
@@ -208,14 +191,50 @@ public final class Service {
         if (Double.isNaN(latency)) { // a failure: as its line says, to within microseconds
             latency = (parts.clock().nanoTime() - p.trigger().nanos()) / 1e6;
         }
-        parts.recent().add(new RecentResults.Entry(number, wallTime(p.trigger().nanos()), top, on, latency, error, line),
-                picture);
+        parts.recent().add(new RecentResults.Entry(number, wallTime(p.trigger().nanos()), findings.ranked(), on, latency,
+                error, line), picture);
         if (parts.mqtt() != null) {
             parts.mqtt().publish(line); // queued: the broker never holds up the next trigger
         }
         synchronized (this) {
             results++;
         }
+    }
+
+    /** The picture with the detections' boxes drawn on it (when on and there are any), else the picture itself. */
+    private RgbImage boxesDrawn(RgbImage image, Findings findings) {
+        if (!parts.drawBoxes() || !findings.isDetection() || findings.detections().isEmpty()) {
+            return image;
+        }
+        return DetectCommand.drawn(image, findings.detections());
+    }
+
+    /**
+     * Keeps the capture under the caps and returns the file that holds it now, or null: a camera's still
+     * file as it is, or the picture saved as PNG when the camera gave none or boxes were drawn on it (a
+     * still is then replaced). The camera's own files are deleted when captures are off; the user's own
+     * files (camera = files) are never kept, pruned or deleted (a copy with boxes may be saved).
+     */
+    private Path keep(Frame frame, RgbImage picture, long number) throws IOException {
+        Path file = frame.file();
+        boolean owned = file != null && parts.camera().ownsFiles();
+        if (parts.captures() != null) {
+            if (file == null || picture != frame.image()) {
+                Path saved = parts.captures().save(picture, epochMillis(frame.nanos()), number);
+                if (owned) {
+                    Files.deleteIfExists(file);
+                }
+                return saved;
+            }
+            if (owned) {
+                parts.captures().keep(file);
+            }
+        }
+        if (parts.deleteCameraFiles() && owned) {
+            Files.deleteIfExists(file);
+            return null;
+        }
+        return file;
     }
 
     private String fail(StringBuilder b, TriggerGate.Pending p, String message) {
@@ -242,7 +261,7 @@ public final class Service {
         closeQuietly(parts.camera());
         closeQuietly(parts.outputs());
         closeQuietly(parts.gpio());
-        closeQuietly(parts.classifier());
+        closeQuietly(parts.recognizer());
         parts.results().close();
         closeQuietly(parts.mqtt()); // sends what is queued (briefly), then publishes offline
         log.println("owlet run: stopped; " + health());

@@ -43,6 +43,24 @@ class ConfigCheckTest {
     }
 
     @Test
+    void aDetectorIsCheckedWithItsOwnLabelsAndDetectionRulesOnAClassifierAreNamed() throws Exception {
+        Path ssd = ServiceHarness.SHARED.resolve("models/ssd_mobilenet_v1_coco_quant.tflite");
+        int code = check("model = " + ssd, "trigger = stdin", "camera = files", "camera.path = " + ServiceHarness.CAT,
+                "outputs = cat", "output.cat.pin = 27", "output.cat.labels = cat", "output.cat.region = 0,0,1,0.5");
+        String all = String.join("\n", output());
+        assertTrue(all.contains("ok    model        " + ssd + ": ") && all.contains(", an object detector"), all);
+        assertTrue(all.contains("ok    labels       "), all); // coco_labels.txt, found beside the detector
+        out.reset();
+        code = check("model = " + ServiceHarness.MODEL, "trigger = stdin", "camera = files",
+                "camera.path = " + ServiceHarness.CAT, "outputs = cat", "output.cat.pin = 27",
+                "output.cat.labels = tabby", "output.cat.region = 0,0,1,0.5");
+        all = String.join("\n", output());
+        assertEquals(1, code, all);
+        assertTrue(all.contains("FAIL  labels       'output.cat.region' is for object detection models, and this model"
+                + " is an image classifier"), all);
+    }
+
+    @Test
     void aBrokenPiSetupNamesEveryProblem() throws Exception {
         Files.createDirectories(tmp.resolve("dev"));
         Path notADir = Files.writeString(tmp.resolve("file"), "x");

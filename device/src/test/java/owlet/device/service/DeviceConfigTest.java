@@ -14,6 +14,7 @@ import owlet.device.camera.PixelFormat;
 import owlet.device.gpio.Edge;
 import owlet.device.gpio.Pull;
 import owlet.runtime.api.Classification;
+import owlet.runtime.api.Detection;
 import owlet.runtime.api.Labels;
 
 class DeviceConfigTest {
@@ -192,9 +193,80 @@ class DeviceConfigTest {
         assertEquals("timer", c.trigger());
         assertEquals("files", c.camera());
         assertFalse(c.needsGpio());
-        for (String name : new String[] {"pi-button-led.properties", "usb-webcam.properties", "pi-motion-still.properties"}) {
+        for (String name : new String[] {"pi-button-led.properties", "usb-webcam.properties", "pi-motion-still.properties",
+                "laptop-detect.properties"}) {
             DeviceConfig.load(Path.of("examples", name)); // every example parses
         }
+    }
+
+    @Test
+    void detectionRulesCountLabelledDetectionsAboveTheScoreWithTheirCentreInTheRegion() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("model", "m.tflite");
+        p.setProperty("outputs", "door");
+        p.setProperty("output.door.pin", "27");
+        p.setProperty("output.door.labels", "person, Cat");
+        p.setProperty("output.door.min-score", "0.6");
+        p.setProperty("output.door.min-count", "2");
+        p.setProperty("output.door.region", "0, 0.5, 1, 1");
+        DeviceConfig c = DeviceConfig.parse(p);
+        assertTrue(Float.isNaN(c.threshold()), "no threshold given: the model's kind decides");
+        assertTrue(c.capturesBoxes());
+        OutputRule door = c.outputs().get(0);
+        assertEquals(2, door.minCount());
+        assertEquals(new OutputRule.Region(0, 0.5, 1, 1), door.region());
+
+        Detection lowerPerson = new Detection(0, "person", 0.8f, new Detection.Box(0.1, 0.6, 0.3, 0.9));
+        Detection lowerCat = new Detection(16, "cat", 0.7f, new Detection.Box(0.5, 0.55, 0.9, 0.95));
+        Detection upperCat = new Detection(16, "cat", 0.9f, new Detection.Box(0.5, 0.0, 0.9, 0.4));
+        Detection faintPerson = new Detection(0, "person", 0.5f, new Detection.Box(0.1, 0.6, 0.3, 0.9));
+        Detection lowerDog = new Detection(17, "dog", 0.9f, new Detection.Box(0.1, 0.6, 0.3, 0.9));
+        assertTrue(door.matches(Findings.detected(List.of(lowerPerson, lowerCat), 640, 480)));
+        assertFalse(door.matches(Findings.detected(List.of(lowerPerson, upperCat), 640, 480)), "centre above the region");
+        assertFalse(door.matches(Findings.detected(List.of(lowerCat, faintPerson), 640, 480)), "below min-score");
+        assertFalse(door.matches(Findings.detected(List.of(lowerCat, lowerDog), 640, 480)), "not a listed label");
+        assertFalse(door.matches(Findings.detected(List.of(), 640, 480)));
+        // A box whose centre is on the region's edge counts; one that only overlaps it does not.
+        Detection onEdge = new Detection(0, "person", 0.9f, new Detection.Box(0.2, 0.4, 0.4, 0.6));
+        Detection overlapping = new Detection(0, "person", 0.9f, new Detection.Box(0.2, 0.1, 0.4, 0.7));
+        assertTrue(door.matches(Findings.detected(List.of(onEdge, lowerCat), 640, 480)));
+        assertFalse(door.matches(Findings.detected(List.of(overlapping, lowerCat), 640, 480)));
+
+        // A classifier's result never has detections: the rule then looks at the top label only.
+        OutputRule any = new OutputRule("any", 5, true, Set.of(), 0.5f, 0);
+        assertTrue(any.matches(Findings.classified(List.of(new Classification(1, "goldfish", 0.9f)))));
+        assertTrue(any.matches(Findings.detected(List.of(lowerDog), 640, 480)));
+        assertFalse(any.matches(Findings.detected(List.of(new Detection(0, "person", 0.4f,
+                new Detection.Box(0, 0, 1, 1))), 640, 480)), "below the rule's min-score 0.5");
+    }
+
+    @Test
+    void detectionKeysAreCheckedAndRefusedForAClassifier() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("model", "m.tflite");
+        p.setProperty("outputs", "door");
+        p.setProperty("output.door.pin", "27");
+        p.setProperty("output.door.region", "0,0.5,1");
+        assertMessage("'output.door.region': needs four numbers xmin,ymin,xmax,ymax, not 3", p);
+        p.setProperty("output.door.region", "0,0.5,1,x");
+        assertMessage("'output.door.region': '0,0.5,1,x' is not four numbers", p);
+        p.setProperty("output.door.region", "0.5,0,0.4,1");
+        assertMessage("'output.door.region': needs xmin,ymin,xmax,ymax with 0 <= xmin < xmax <= 1", p);
+        p.setProperty("output.door.region", "0,0,1,1.5");
+        assertMessage("0 <= ymin < ymax <= 1", p);
+        p.remove("output.door.region");
+        p.setProperty("output.door.min-count", "0");
+        assertMessage("'output.door.min-count'", p);
+        p.setProperty("output.door.min-count", "3");
+        p.setProperty("captures.boxes", "maybe");
+        assertMessage("'captures.boxes'", p);
+        p.remove("captures.boxes");
+        OutputRule counting = DeviceConfig.parse(p).outputs().get(0);
+        Labels labels = Labels.parse("cat\ndog\n", "labels.txt");
+        ConfigException e = assertThrows(ConfigException.class, () -> counting.checkFor(false, labels));
+        assertEquals("'output.door.min-count' is for object detection models, and this model is an image classifier",
+                e.getMessage());
+        counting.checkFor(true, labels);
     }
 
     private static void assertMessage(String expected, Properties p) {

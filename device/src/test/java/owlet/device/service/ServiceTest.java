@@ -1,6 +1,7 @@
 package owlet.device.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pi4j.io.gpio.digital.DigitalOutput;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -194,6 +196,61 @@ class ServiceTest extends MockGpioTest {
         assertTrue(Files.exists(pictures.resolve("a.bmp")) && Files.exists(pictures.resolve("b.bmp")));
         assertTrue(h.lines().get(1).contains("\"capture\":" + owlet.runtime.cli.Json.string(
                 pictures.resolve("b.bmp").toString())), h.lines().get(1));
+    }
+
+    @Test
+    void theLaptopDetectionExampleFindsTheCatLightsItsPinAndKeepsThePicturesWithBoxes() throws Throwable {
+        Properties example = new Properties();
+        try (var in = Files.newBufferedReader(Path.of("examples/laptop-detect.properties"))) {
+            example.load(in);
+        }
+        for (String key : example.stringPropertyNames()) { // the example's paths are from the repository root
+            example.setProperty(key, example.getProperty(key).replace("../shared", ServiceHarness.SHARED.toString()));
+        }
+        Path pictures = Files.createDirectories(tmp.resolve("pictures"));
+        Files.copy(ServiceHarness.CAT, pictures.resolve("a-cat.bmp"));
+        Files.copy(ServiceHarness.SHARED.resolve("images/parrot.jpg"), pictures.resolve("b-parrot.jpg"));
+        example.setProperty("trigger", "stdin");
+        example.setProperty("camera.path", pictures.toString());
+        example.setProperty("captures.dir", tmp.resolve("detections").toString());
+        example.setProperty("health.interval-s", "0");
+        example.setProperty("outputs", "cat");
+        example.setProperty("output.cat.pin", "27");
+        example.setProperty("output.cat.labels", "cat");
+        example.setProperty("output.cat.hold-ms", "0");
+        java.io.PipedOutputStream typing = new java.io.PipedOutputStream();
+        InputStream stdin = new java.io.PipedInputStream(typing);
+        ServiceHarness h = new ServiceHarness(example, gpio, null, stdin, 0);
+        List<DigitalState> led = history(27);
+        for (int i = 1; i <= 2; i++) {
+            typing.write("go\n".getBytes(StandardCharsets.US_ASCII));
+            typing.flush();
+            h.awaitLines(i);
+        }
+        typing.close();
+        assertEquals(0, h.awaitExit(), h.log());
+        assertTrue(h.log().contains("(detector)"), h.log());
+        List<String> lines = h.lines();
+        assertEquals(2, lines.size(), lines + h.log());
+        assertTrue(lines.get(0).contains("\"detections\":[{\"class\":16,\"label\":\"cat\""), lines.get(0));
+        assertTrue(lines.get(0).contains("\"box_px\":{\"xmin\":"), lines.get(0));
+        assertTrue(lines.get(0).contains("\"outputs\":[\"cat\"]"), lines.get(0));
+        assertTrue(lines.get(1).contains("\"label\":\"bird\""), lines.get(1));
+        assertTrue(lines.get(1).contains("\"outputs\":[]"), lines.get(1));
+        assertEquals(List.of(DigitalState.HIGH, DigitalState.LOW), led, "on for the cat, off for the bird");
+        // Each picture is kept as a PNG with its boxes, the user's own files untouched.
+        try (var kept = Files.list(tmp.resolve("detections"))) {
+            List<Path> pngs = kept.sorted().toList();
+            assertEquals(2, pngs.size(), pngs.toString());
+            owlet.runtime.image.RgbImage original = owlet.runtime.image.Images.read(ServiceHarness.CAT);
+            owlet.runtime.image.RgbImage drawn = owlet.runtime.image.Images.read(pngs.get(0));
+            assertEquals(original.width(), drawn.width());
+            assertEquals(original.height(), drawn.height());
+            assertFalse(java.util.Arrays.equals(original.rgb(), drawn.rgb()), "boxes are drawn on the capture");
+            assertTrue(lines.get(0).contains("\"capture\":" + owlet.runtime.cli.Json.string(pngs.get(0).toString())),
+                    lines.get(0));
+        }
+        assertTrue(Files.exists(pictures.resolve("a-cat.bmp")) && Files.exists(pictures.resolve("b-parrot.jpg")));
     }
 
     /** Holds each capture until the test opens the gate: keeps the worker busy on demand. */

@@ -160,14 +160,8 @@ public final class ClassifyCommand implements Command {
         private void print(Path image, List<Classification> results, byte[] raw) {
             if (json) {
                 StringBuilder b = new StringBuilder("{\"image\":").append(Json.string(image.toString()))
-                        .append(",\"top\":[");
-                for (int i = 0; i < results.size(); i++) {
-                    Classification c = results.get(i);
-                    b.append(i == 0 ? "" : ",").append("{\"index\":").append(c.index()).append(",\"label\":")
-                            .append(Json.string(c.label())).append(",\"score\":").append(Json.number(c.score()))
-                            .append('}');
-                }
-                b.append(']');
+                        .append(",\"top\":");
+                Json.appendTop(b, results);
                 if (raw != null) {
                     b.append(",\"raw\":").append(Json.string(Json.hex(raw)));
                 }

@@ -20,7 +20,8 @@ import owlet.runtime.model.Model;
 
 /** {@code owlet detect}: find objects in images with an SSD detection model loaded once. */
 public final class DetectCommand implements Command {
-    /** File name endings taken from a directory argument. */
+    /** Detections scoring below this are not reported unless a threshold is given (detect, owlet run). */
+    public static final float DEFAULT_THRESHOLD = 0.5f;
     /** Box colours, by class id. */
     private static final int[] PALETTE = {0xFF4040, 0x40FF40, 0x4080FF, 0xFFFF40, 0xFF40FF, 0x40FFFF, 0xFF9020,
         0xB070FF};
@@ -67,7 +68,7 @@ public final class DetectCommand implements Command {
                 Set.of("json", "raw"));
         Path modelPath = args.path("model");
         int top = args.integer("top", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
-        float threshold = args.number("threshold", 0.5f);
+        float threshold = args.number("threshold", DEFAULT_THRESHOLD);
         int threads = args.integer("threads", Cli.defaultThreads(), 1, 256);
         boolean json = args.flag("json");
         boolean raw = args.flag("raw");
@@ -132,15 +133,8 @@ public final class DetectCommand implements Command {
         int h = img.height();
         if (json) {
             StringBuilder b = new StringBuilder("{\"image\":").append(Json.string(image.toString()))
-                    .append(",\"width\":").append(w).append(",\"height\":").append(h).append(",\"detections\":[");
-            for (int i = 0; i < found.size(); i++) {
-                Detection d = found.get(i);
-                b.append(i == 0 ? "" : ",").append("{\"class\":").append(d.classId()).append(",\"label\":")
-                        .append(Json.string(d.label())).append(",\"score\":").append(Json.number(d.score()))
-                        .append(",\"box\":").append(box(d.box())).append(",\"box_px\":")
-                        .append(box(d.box().inPixels(w, h))).append('}');
-            }
-            b.append(']');
+                    .append(",\"width\":").append(w).append(",\"height\":").append(h).append(",\"detections\":");
+            Json.appendDetections(b, found, w, h);
             if (raw) {
                 b.append(",\"raw\":[");
                 byte[][] outputs = detector.rawOutputs();
@@ -171,11 +165,6 @@ public final class DetectCommand implements Command {
         return true;
     }
 
-    private static String box(Detection.Box b) {
-        return "{\"xmin\":" + Json.number(b.xmin()) + ",\"ymin\":" + Json.number(b.ymin()) + ",\"xmax\":"
-                + Json.number(b.xmax()) + ",\"ymax\":" + Json.number(b.ymax()) + "}";
-    }
-
     private static String stem(Path image) {
         String name = image.getFileName().toString();
         int dot = name.lastIndexOf('.');
@@ -183,7 +172,7 @@ public final class DetectCommand implements Command {
     }
 
     /** A copy of {@code image} with each detection's box and "label score" caption drawn on it. */
-    static RgbImage drawn(RgbImage image, List<Detection> detections) {
+    public static RgbImage drawn(RgbImage image, List<Detection> detections) {
         RgbImage copy = new RgbImage(image.width(), image.height(), image.rgb().clone());
         // Lowest score first, so the best detection's caption ends up on top.
         for (int i = detections.size() - 1; i >= 0; i--) {

@@ -1,6 +1,13 @@
 package owlet.runtime.cli;
 
-/** Just enough JSON writing for one-line results. */
+import java.util.List;
+import owlet.runtime.api.Classification;
+import owlet.runtime.api.Detection;
+
+/**
+ * Just enough JSON writing for one-line results, and the one place that writes a result's ranked labels
+ * and detections, so {@code classify --json}, {@code detect --json} and {@code owlet run} agree.
+ */
 public final class Json {
     private Json() {
     }
@@ -43,5 +50,39 @@ public final class Json {
             b.append(Character.forDigit((x >> 4) & 0xF, 16)).append(Character.forDigit(x & 0xF, 16));
         }
         return b.toString();
+    }
+
+    /** Appends {@code [{"index":…,"label":…,"score":…},…]}. */
+    public static StringBuilder appendTop(StringBuilder b, List<Classification> top) {
+        b.append('[');
+        for (int i = 0; i < top.size(); i++) {
+            Classification c = top.get(i);
+            b.append(i == 0 ? "" : ",").append("{\"index\":").append(c.index()).append(",\"label\":")
+                    .append(string(c.label())).append(",\"score\":").append(number(c.score())).append('}');
+        }
+        return b.append(']');
+    }
+
+    /**
+     * Appends {@code [{"class":…,"label":…,"score":…,"box":{…},"box_px":{…}},…]}: each box in 0..1 of the
+     * picture and in the pixels of a {@code width x height} picture.
+     */
+    public static StringBuilder appendDetections(StringBuilder b, List<Detection> detections, int width, int height) {
+        b.append('[');
+        for (int i = 0; i < detections.size(); i++) {
+            Detection d = detections.get(i);
+            b.append(i == 0 ? "" : ",").append("{\"class\":").append(d.classId()).append(",\"label\":")
+                    .append(string(d.label())).append(",\"score\":").append(number(d.score()))
+                    .append(",\"box\":");
+            appendBox(b, d.box()).append(",\"box_px\":");
+            appendBox(b, d.box().inPixels(width, height)).append('}');
+        }
+        return b.append(']');
+    }
+
+    private static StringBuilder appendBox(StringBuilder b, Detection.Box box) {
+        return b.append("{\"xmin\":").append(number(box.xmin())).append(",\"ymin\":").append(number(box.ymin()))
+                .append(",\"xmax\":").append(number(box.xmax())).append(",\"ymax\":").append(number(box.ymax()))
+                .append('}');
     }
 }
