@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs this Owlet image as a systemd service. Run as root from the unpacked tarball:
-#   sudo ./install.sh [--prefix DIR] [--user NAME] [--start] [--dry-run] [--root DIR]
+#   sudo ./install.sh [--prefix DIR] [--user NAME] [--mqtt URL] [--http PORT] [--start] [--dry-run] [--root DIR]
 set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: sudo ./install.sh [--prefix DIR] [--user NAME] [--start] [--dry-run] [--root DIR]
+Usage: sudo ./install.sh [--prefix DIR] [--user NAME] [--mqtt URL] [--http PORT] [--start] [--dry-run]
+                         [--root DIR]
 
 Installs Owlet as the systemd service "owlet":
   1. copies this image to DIR (default /opt/owlet), replacing an older copy there;
@@ -13,7 +14,9 @@ Installs Owlet as the systemd service "owlet":
      if this system has none (Raspberry Pi OS has both), and runs the service in them;
   3. copies the model and labels this image carries to /var/lib/owlet/models/ (the service's state
      folder), and writes /etc/owlet/owlet.properties for them unless that file exists: a button on
-     BCM 17, an LED on BCM 27, the camera module (rpicam-still);
+     BCM 17, an LED on BCM 27, the camera module (rpicam-still); --mqtt URL adds results on an MQTT
+     broker with Home Assistant discovery (mqtt://HOST[:PORT] or mqtts://...), --http PORT a status
+     page on that port (this machine only: 127.0.0.1; see README.md for http.bind and http.token);
   4. installs /etc/systemd/system/owlet.service and enables it at boot;
   5. with --start, (re)starts it now.
 Running it again updates the image, the model files and the unit, and keeps the configuration.
@@ -26,11 +29,13 @@ EOF
 say() { printf 'install.sh: %s\n' "$*"; }
 die() { printf 'install.sh: error: %s\n' "$*" >&2; exit 1; }
 
-prefix=/opt/owlet user=owlet start=0 dry=0 sysroot=""
+prefix=/opt/owlet user=owlet start=0 dry=0 sysroot="" mqtt="" http=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) [ $# -ge 2 ] || die "--prefix needs a directory"; prefix=$2; shift 2 ;;
     --user) [ $# -ge 2 ] || die "--user needs a name"; user=$2; shift 2 ;;
+    --mqtt) [ $# -ge 2 ] || die "--mqtt needs a broker URL"; mqtt=$2; shift 2 ;;
+    --http) [ $# -ge 2 ] || die "--http needs a port"; http=$2; shift 2 ;;
     --start) start=1; shift ;;
     --dry-run) dry=1; shift ;;
     --root) [ $# -ge 2 ] || die "--root needs a directory"; sysroot=${2%/}; shift 2 ;;
@@ -43,6 +48,13 @@ if [ -n "$sysroot" ]; then
   case "$sysroot" in /*) ;; *) die "--root must be an absolute path, not '$sysroot'" ;; esac
   [ "$start" = 0 ] || die "--start cannot start a service installed under --root"
 fi
+case "$mqtt" in ""|mqtt://?*|mqtts://?*|tcp://?*|ssl://?*) ;; *) die "--mqtt needs mqtt://HOST[:PORT] or mqtts://HOST[:PORT], not '$mqtt'" ;; esac
+case "$mqtt" in *[[:space:]]*) die "--mqtt: a URL has no spaces: '$mqtt'" ;; esac
+case "$http" in
+  "") ;;
+  *[!0-9]*|0*|??????*) die "--http needs a port number (1-65535), not '$http'" ;;
+  *) if [ "$http" -gt 65535 ]; then die "--http needs a port number (1-65535), not '$http'"; fi ;;
+esac
 case "$user" in *[!a-z0-9_-]*|"") die "--user must be a plain user name (a-z, 0-9, _ and -), not '$user'" ;; esac
 
 src=$(cd "$(dirname "$0")" && pwd -P)
@@ -105,19 +117,29 @@ if [ -n "$model_name" ]; then
   run install -m 0644 "$src/models/$model_name" "$r_state/models/$model_name"
   [ ! -f "$src/models/labels.txt" ] || run install -m 0644 "$src/models/labels.txt" "$r_state/models/labels.txt"
   [ -n "$sysroot" ] || run chown -R "$user:$user" "$r_state"
-  done_list+=("installed the model $model_name$([ -f "$src/models/labels.txt" ] && echo " and its labels") in $r_state/models")
+  labels_note=""
+  if [ -f "$src/models/labels.txt" ]; then labels_note=" and its labels"; fi
+  done_list+=("installed the model $model_name$labels_note in $r_state/models")
 fi
 if [ -e "$r_config" ]; then
-  done_list+=("kept your configuration $r_config")
+  done_list+=("kept your configuration $r_config${mqtt:+ (--mqtt not applied: set mqtt.url there)}${http:+ (--http not applied: set http.port there)}")
 else
   rendered_config=$(mktemp)
   sed -e "s|@STATE@|$sysroot$state|g" -e "s|@MODEL@|${model_name:-model.tflite}|g" \
     -e "s|/opt/owlet/|$prefix/|g" "$src/etc/owlet.properties" > "$rendered_config"
   [ -f "$src/models/labels.txt" ] || sed -i '/^labels = /d' "$rendered_config"
+  if [ -n "$mqtt" ]; then
+    printf '\n# Results on an MQTT broker, with Home Assistant discovery (install.sh --mqtt).\nmqtt.url = %s\n' \
+      "$mqtt" >> "$rendered_config"
+  fi
+  if [ -n "$http" ]; then
+    printf '\n# The status page, on this machine only: http://127.0.0.1:%s/ (install.sh --http).\nhttp.port = %s\n' \
+      "$http" "$http" >> "$rendered_config"
+  fi
   run install -d -m 0755 "$(dirname "$r_config")"
   run install -m 0644 "$rendered_config" "$r_config"
   rm -f "$rendered_config"
-  done_list+=("wrote the configuration $r_config${model_name:+ for $model_name}")
+  done_list+=("wrote the configuration $r_config${model_name:+ for $model_name}${mqtt:+, results to $mqtt}${http:+, a status page on port $http}")
 fi
 
 # 4. The unit, with this prefix and user.

@@ -39,12 +39,41 @@ public final class Pi4jGpio implements AutoCloseable {
     }
 
     /**
+     * The system property that, set to {@code mock}, puts Pi4J's mock platform in place of the GPIO: for
+     * testing an installed image on a machine without GPIO, with pi4j-plugin-mock added to the module
+     * path ({@code --module-path pi4j-plugin-mock.jar --add-modules com.pi4j.plugin.mock}). The images
+     * never contain the mock plugin.
+     */
+    public static final String PROPERTY = "owlet.gpio";
+    /** Provider ids of Pi4J's mock plugin (pi4j-plugin-mock). */
+    static final String MOCK_INPUT = "mock-digital-input";
+    static final String MOCK_OUTPUT = "mock-digital-output";
+
+    private static Pi4jGpio mockPlatform() throws IOException {
+        Context context;
+        try {
+            context = Pi4J.newContextBuilder().autoDetectProviders().build();
+        } catch (RuntimeException e) {
+            throw new IOException("GPIO: Pi4J could not start: " + e.getMessage(), e);
+        }
+        if (!context.hasProvider(MOCK_INPUT) || !context.hasProvider(MOCK_OUTPUT)) {
+            context.shutdown();
+            throw new IOException("GPIO: -D" + PROPERTY + "=mock needs Pi4J's mock plugin on the module path"
+                    + " (--module-path pi4j-plugin-mock.jar --add-modules com.pi4j.plugin.mock); it is for tests");
+        }
+        return new Pi4jGpio(context, MOCK_INPUT, MOCK_OUTPUT);
+    }
+
+    /**
      * A context on the real GPIO through the GpioD provider, after checking that this user may use the
      * GPIO devices.
      *
      * @throws IOException with the fix in its message when the devices cannot be opened
      */
     public static Pi4jGpio onThisMachine() throws IOException {
+        if ("mock".equals(System.getProperty(PROPERTY))) {
+            return mockPlatform();
+        }
         Optional<String> problem = GpioAccess.problem(Path.of("/dev"));
         if (problem.isPresent()) {
             throw new IOException("GPIO: " + problem.get());

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import owlet.device.camera.Frame;
 import owlet.device.camera.FrameSource;
 import owlet.device.trigger.Clock;
+import owlet.device.trigger.Trigger;
 import owlet.device.trigger.TriggerSource;
 import owlet.runtime.cli.Cli;
 import owlet.runtime.cli.DetectCommand;
@@ -55,6 +56,14 @@ public final class Service {
     /** Asks the worker to stop after the capture in flight; safe from any thread (a signal handler). */
     public void stop() {
         stopping = true;
+    }
+
+    /**
+     * A trigger from outside the configured source ({@code source} names it in the result line): the
+     * status page's {@code POST /trigger}. Merged into a trigger already waiting, like any other.
+     */
+    void triggerNow(String source) {
+        gate.offer(new Trigger(parts.clock().nanoTime(), source));
     }
 
     /** Results written so far (successful or not). */

@@ -19,7 +19,8 @@ import owlet.runtime.image.RgbImage;
 /**
  * The status page of {@code owlet run}: the JDK's HTTP server on {@code http.bind}:{@code http.port},
  * one thread of its own. {@code /} (HTML: the latest result and picture, health, the latest results),
- * {@code /latest.json}, {@code /latest.png} and {@code /metrics} (Prometheus text format). With a token,
+ * {@code /latest.json}, {@code /latest.png} and {@code /metrics} (Prometheus text format); {@code POST
+ * /trigger} asks for a capture now, as a press of the trigger would. With a token,
  * every request must carry it ({@code Authorization: Bearer TOKEN} or {@code ?token=TOKEN}).
  */
 final class StatusServer implements AutoCloseable {
@@ -64,9 +65,11 @@ final class StatusServer implements AutoCloseable {
 
     private void handle(HttpExchange x, Service service) throws IOException {
         String method = x.getRequestMethod();
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            x.getResponseHeaders().set("Allow", "GET, HEAD");
-            send(x, 405, "text/plain; charset=utf-8", "only GET and HEAD\n");
+        String path = x.getRequestURI().getPath();
+        boolean trigger = path.equals("/trigger");
+        if (trigger ? !method.equals("POST") : !method.equals("GET") && !method.equals("HEAD")) {
+            x.getResponseHeaders().set("Allow", trigger ? "POST" : "GET, HEAD");
+            send(x, 405, "text/plain; charset=utf-8", trigger ? "only POST\n" : "only GET and HEAD\n");
             return;
         }
         if (settings.token() != null && !authorized(x)) {
@@ -74,8 +77,13 @@ final class StatusServer implements AutoCloseable {
             send(x, 401, "text/plain; charset=utf-8", "a token is needed: ?token=TOKEN or Authorization: Bearer TOKEN\n");
             return;
         }
+        if (trigger) { // a capture now, as a press would; merged with one already waiting, like any trigger
+            service.triggerNow("http");
+            send(x, 202, "application/json", "{\"accepted\":true}\n");
+            return;
+        }
         RecentResults recent = service.recent();
-        switch (x.getRequestURI().getPath()) {
+        switch (path) {
             case "/" -> send(x, 200, "text/html; charset=utf-8", StatusPage.html(modelName, service.snapshot(),
                     recent.newestFirst(), recent.latestImage() != null, tokenQuery()));
             case "/latest.json" -> {
@@ -95,7 +103,7 @@ final class StatusServer implements AutoCloseable {
                 }
             }
             case "/metrics" -> send(x, 200, "text/plain; version=0.0.4; charset=utf-8", metrics(service.snapshot()));
-            default -> send(x, 404, "text/plain; charset=utf-8", "not found: try / /latest.json /latest.png /metrics\n");
+            default -> send(x, 404, "text/plain; charset=utf-8", "not found: try / /latest.json /latest.png /metrics (POST /trigger)\n");
         }
     }
 

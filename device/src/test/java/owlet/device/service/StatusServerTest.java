@@ -130,6 +130,30 @@ class StatusServerTest extends MockGpioTest {
     }
 
     @Test
+    void aPostToTriggerTakesACaptureNowAndNeedsTheTokenWhenThereIsOne() throws Throwable {
+        try (ServiceHarness h = service("http.token", TOKEN)) {
+            h.awaitReady();
+            URI trigger = URI.create("http://127.0.0.1:" + h.service.statusPort() + "/trigger");
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(trigger)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, refused.statusCode());
+            assertEquals(0, h.lines().size(), "no token, no capture");
+            HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(trigger)
+                    .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, accepted.statusCode());
+            List<String> lines = h.awaitLines(1);
+            assertEquals(1, lines.size(), h.log());
+            assertTrue(lines.get(0).startsWith("{\"trigger\":1,\"source\":\"http\","), lines.get(0));
+            assertTrue(lines.get(0).contains("Egyptian cat"), lines.get(0));
+            HttpResponse<byte[]> get = get(h, "/trigger?token=" + TOKEN);
+            assertEquals(405, get.statusCode(), "a GET (a link, a crawler) never takes a picture");
+            assertEquals("POST", get.headers().firstValue("Allow").orElse(""));
+            assertEquals(1, h.lines().size());
+        }
+    }
+
+    @Test
     void aPortInUseStopsTheStartWithOneLine() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Properties config = ServiceHarness.config("trigger", "stdin", "camera", "files", "camera.path",
