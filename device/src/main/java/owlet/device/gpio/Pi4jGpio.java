@@ -41,8 +41,8 @@ public final class Pi4jGpio implements AutoCloseable {
     /**
      * The system property that, set to {@code mock}, puts Pi4J's mock platform in place of the GPIO: for
      * testing an installed image on a machine without GPIO, with pi4j-plugin-mock added to the module
-     * path ({@code --module-path pi4j-plugin-mock.jar --add-modules com.pi4j.plugin.mock}). The images
-     * never contain the mock plugin.
+     * path (the image's launcher: {@code OWLET_MODULE_PATH=pi4j-plugin-mock.jar}). The images never
+     * contain the mock plugin.
      */
     public static final String PROPERTY = "owlet.gpio";
     /** Provider ids of Pi4J's mock plugin (pi4j-plugin-mock). */
@@ -59,7 +59,7 @@ public final class Pi4jGpio implements AutoCloseable {
         if (!context.hasProvider(MOCK_INPUT) || !context.hasProvider(MOCK_OUTPUT)) {
             context.shutdown();
             throw new IOException("GPIO: -D" + PROPERTY + "=mock needs Pi4J's mock plugin on the module path"
-                    + " (--module-path pi4j-plugin-mock.jar --add-modules com.pi4j.plugin.mock); it is for tests");
+                    + " (in an image: OWLET_MODULE_PATH=pi4j-plugin-mock-VERSION.jar); it is for tests");
         }
         return new Pi4jGpio(context, MOCK_INPUT, MOCK_OUTPUT);
     }
