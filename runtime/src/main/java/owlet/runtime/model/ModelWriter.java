@@ -124,7 +124,7 @@ public final class ModelWriter {
 
         Out out = new Out(1024 + totalData(model));
         out.i32(0); // root offset, patched below
-        out.bytes(new byte[] {'T', 'F', 'L', '3'});
+        out.bytes(Schema.FILE_IDENTIFIER.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         out.patch(0, root.write(out));
         return out.toArray();
     }

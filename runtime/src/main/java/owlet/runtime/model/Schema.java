@@ -1,5 +1,6 @@
 package owlet.runtime.model;
 
+import java.nio.ByteBuffer;
 import owlet.runtime.model.OperatorOptions.Cast;
 import owlet.runtime.model.OperatorOptions.Concatenation;
 import owlet.runtime.model.OperatorOptions.Conv2D;
@@ -29,8 +30,23 @@ import owlet.runtime.model.OperatorOptions.Unpack;
 final class Schema {
     /** The schema version Owlet reads and writes (Model.version). */
     static final int VERSION = 3;
+    /** The file identifier, bytes 4 to 7 of every {@code .tflite} file. */
+    static final String FILE_IDENTIFIER = "TFL3";
 
     private Schema() {
+    }
+
+    /** Whether {@code file} starts like a {@code .tflite} file: a root offset, then {@link #FILE_IDENTIFIER}. */
+    static boolean hasFileIdentifier(ByteBuffer file) {
+        if (file.limit() < 8) {
+            return false;
+        }
+        for (int i = 0; i < 4; i++) {
+            if (file.get(4 + i) != FILE_IDENTIFIER.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Model, the root table. */

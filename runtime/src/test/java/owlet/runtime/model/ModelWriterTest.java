@@ -134,8 +134,8 @@ class ModelWriterTest {
         for (RecordComponent c : options.getClass().getRecordComponents()) {
             Object written = c.getAccessor().invoke(options);
             Object back = c.getAccessor().invoke(read.options());
-            assertTrue(Objects.deepEquals(written, back), op + " " + c.getName() + ": wrote " + show(written)
-                    + ", read " + show(back));
+            assertTrue(Objects.deepEquals(written, back), op + " " + Schema.optionsOf(op).name() + "." + c.getName()
+                    + ": wrote " + show(written) + ", read " + show(back));
         }
     }
 
