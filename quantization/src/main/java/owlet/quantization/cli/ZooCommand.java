@@ -237,16 +237,11 @@ public final class ZooCommand implements Command {
             CostReport.Layer dw = s.get(2 * i - 1);
             CostReport.Layer pw = s.get(2 * i);
             CostReport.Layer full = c.get(i);
-            long n = outChannels(pw.output());
+            long n = pw.outChannels();
             long separable = dw.multAdds() + pw.multAdds();
             out.println(fmt("%-6d %5d %,14d %,14d %9.6f %9.6f", i, n, separable, full.multAdds(),
                     (double) separable / full.multAdds(), 1.0 / n + 1.0 / 9));
         }
-    }
-
-    static long outChannels(String shape) {
-        String inner = shape.substring(shape.lastIndexOf(',') + 1, shape.length() - 1);
-        return Long.parseLong(inner);
     }
 
     private static void printLayers(PrintStream out, Zoo.Entry e, CostReport r) {
@@ -255,7 +250,7 @@ public final class ZooCommand implements Command {
         out.println(fmt("%4s  %-18s %-16s %-18s %15s %12s %12s", "op", "operator", "type", "output", "mult-adds",
                 "weights", "+biases"));
         for (CostReport.Layer l : r.layers()) {
-            out.println(fmt("%4d  %-18s %-16s %-18s %,15d %,12d %,12d", l.index(), l.op(), l.type(), l.output(),
+            out.println(fmt("%4d  %-18s %-16s %-18s %,15d %,12d %,12d", l.index(), l.op(), l.type(), l.outputText(),
                     l.multAdds(), l.weights(), l.params()));
         }
         out.println();

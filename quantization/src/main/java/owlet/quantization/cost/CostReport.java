@@ -1,6 +1,7 @@
 package owlet.quantization.cost;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,7 @@ import owlet.runtime.model.Operator;
 
 /**
  * Mult-adds and parameters of a graph per layer and per layer type, counted as the MobileNet paper
- * counts them ({@link OpCost}): only convolutions, depthwise convolutions and fully connected layers
+ * counts them ({@link OpCost}, {@link PaperLayers}): only convolutions, depthwise convolutions and fully connected layers
  * cost mult-adds, and "parameters" are their weights without biases (the paper's layers have batch
  * normalization instead of biases; {@link #params()} adds the biases an inference graph carries).
  * Shares by type are of the mult-adds and of the weights.
@@ -19,8 +20,17 @@ public final class CostReport {
     /** The paper's Table 2 order; other types follow in the order they first appear. */
     public static final List<String> PAPER_TYPES = List.of("Conv 1x1", "Conv dw 3x3", "Conv 3x3", "Fully connected");
 
-    /** One operator that has a filter: its index and op in the graph, paper type, and cost. */
-    public record Layer(int index, String op, String type, String output, long multAdds, long weights, long params) {
+    /** One operator that has a filter: its index and op in the graph, paper type, output shape, and cost. */
+    public record Layer(int index, String op, String type, int[] output, long multAdds, long weights, long params) {
+        /** The output's last dimension: its channels, for the paper's layers (NHWC, or [batch, units]). */
+        public int outChannels() {
+            return output[output.length - 1];
+        }
+
+        /** The output shape as the tables print it, "[1,112,112,32]". */
+        public String outputText() {
+            return Arrays.toString(output).replace(" ", "");
+        }
     }
 
     /** Totals of one layer type. */
@@ -63,13 +73,13 @@ public final class CostReport {
     public static CostReport of(Model model) {
         List<Layer> layers = new ArrayList<>();
         for (Operator op : model.operators()) {
-            String type = OpCost.layerType(model, op);
+            String type = PaperLayers.type(model, op);
             if (type == null) {
                 continue;
             }
             OpCost cost = OpCost.of(model, op);
-            String out = java.util.Arrays.toString(model.tensor(op.outputs()[0]).shape()).replace(" ", "");
-            layers.add(new Layer(op.index(), op.name(), type, out, cost.multAdds(), OpCost.weights(model, op),
+            int[] out = model.tensor(op.outputs()[0]).shape().clone();
+            layers.add(new Layer(op.index(), op.name(), type, out, cost.multAdds(), PaperLayers.weights(model, op),
                     cost.params()));
         }
         return new CostReport(model.source(), layers);

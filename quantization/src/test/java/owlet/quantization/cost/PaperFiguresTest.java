@@ -112,7 +112,7 @@ class PaperFiguresTest {
             assertEquals("Conv dw 3x3", dw.type());
             assertEquals("Conv 1x1", pw.type());
             assertEquals("Conv 3x3", conv.type());
-            long n = Long.parseLong(pw.output().replaceAll(".*,(\\d+)\\]", "$1"));
+            long n = pw.outChannels();
             long separable = dw.multAdds() + pw.multAdds();
             // separable / full == 1/N + 1/9  <=>  9 N separable == (9 + N) full, in exact integers.
             assertEquals((9 + n) * conv.multAdds(), 9 * n * separable, "layer " + i);

@@ -5,11 +5,12 @@ import owlet.runtime.model.Operator;
 import owlet.runtime.model.Tensor;
 
 /**
- * Mult-adds and parameters of one operator, counted as the MobileNet paper counts them: a convolution
- * costs one mult-add per filter tap per output element, a depthwise conv one per tap per output channel
- * element, a fully connected layer one per weight per batch. Parameters are the elements of the constant
- * inputs (weights and biases), with or without their bytes attached ({@link Model#isGraphConstant}).
- * Other ops count no mult-adds. {@link #weights} and {@link #layerType} give the paper's finer columns.
+ * Mult-adds and parameters of one operator: a convolution costs one mult-add per filter tap per output
+ * element, a depthwise conv one per tap per output channel element, a fully connected layer one per weight
+ * per batch (the MobileNet papers count the same way). Parameters are the elements of the constant inputs
+ * (weights and biases), with or without their bytes attached ({@link Model#isGraphConstant}). Other ops
+ * count no mult-adds. The papers' own columns (layer types, weights without biases) are the quantization
+ * module's.
  */
 public record OpCost(long multAdds, long params) {
 
@@ -54,36 +55,6 @@ public record OpCost(long multAdds, long params) {
         return switch (op.op()) {
             case CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED -> true;
             default -> false;
-        };
-    }
-
-    /**
-     * The elements of the filter alone (input 1 of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED), without
-     * the bias: what the MobileNet paper counts as parameters, its layers having batch normalization
-     * instead of biases. 0 for other ops.
-     */
-    public static long weights(Model model, Operator op) {
-        if (!isWeighted(op) || op.inputs().length < 2 || op.inputs()[1] < 0
-                || !model.isGraphConstant(op.inputs()[1])) {
-            return 0;
-        }
-        return model.tensor(op.inputs()[1]).elementCount();
-    }
-
-    /**
-     * The layer type as the MobileNet paper's tables name it, from the op and its filter shape:
-     * "Conv 3x3" or "Conv 1x1" (CONV_2D), "Conv dw 3x3" (DEPTHWISE_CONV_2D), "Fully connected"; null for
-     * an op that has no filter.
-     */
-    public static String layerType(Model model, Operator op) {
-        if (!isWeighted(op) || op.inputs().length < 2 || op.inputs()[1] < 0) {
-            return null;
-        }
-        Tensor filter = model.tensor(op.inputs()[1]);
-        return switch (op.op()) {
-            case CONV_2D -> filter.rank() == 4 ? "Conv " + filter.dim(1) + "x" + filter.dim(2) : "Conv";
-            case DEPTHWISE_CONV_2D -> filter.rank() == 4 ? "Conv dw " + filter.dim(1) + "x" + filter.dim(2) : "Conv dw";
-            default -> "Fully connected";
         };
     }
 

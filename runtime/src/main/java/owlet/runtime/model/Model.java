@@ -61,11 +61,11 @@ public final class Model {
         // copied out of the mapping (and weighed against the memory budget) as they are decoded.
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
-            if (mapped.limit() < 8 || mapped.get(4) != 'T' || mapped.get(5) != 'F' || mapped.get(6) != 'L'
-                    || mapped.get(7) != '3') {
+            if (!Schema.hasFileIdentifier(mapped)) {
                 // Every .tflite file carries the schema's file identifier at byte 4 (TFLite's verifier requires
                 // it): without it, this is some other file, and saying so beats an error from deep in the parse.
-                throw new InvalidModelException(file + ": not a TensorFlow Lite model (no 'TFL3' identifier at byte 4)");
+                throw new InvalidModelException(file + ": not a TensorFlow Lite model (no '" + Schema.FILE_IDENTIFIER
+                        + "' identifier at byte 4)");
             }
             return parse(mapped, file.getFileName().toString());
         }

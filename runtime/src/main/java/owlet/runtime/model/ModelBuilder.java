@@ -147,25 +147,8 @@ public final class ModelBuilder {
 
     /** The options record {@link ModelReader} decodes for each operator. */
     private static Class<? extends OperatorOptions> optionsKind(BuiltinOp op) {
-        return switch (op) {
-            case CONV_2D -> OperatorOptions.Conv2D.class;
-            case DEPTHWISE_CONV_2D -> OperatorOptions.DepthwiseConv2D.class;
-            case AVERAGE_POOL_2D, MAX_POOL_2D -> OperatorOptions.Pool2D.class;
-            case FULLY_CONNECTED -> OperatorOptions.FullyConnected.class;
-            case SOFTMAX -> OperatorOptions.Softmax.class;
-            case CONCATENATION -> OperatorOptions.Concatenation.class;
-            case ADD, MUL, SUB -> OperatorOptions.Elementwise.class;
-            case RESHAPE -> OperatorOptions.Reshape.class;
-            case SQUEEZE -> OperatorOptions.Squeeze.class;
-            case MEAN -> OperatorOptions.Reducer.class;
-            case PACK -> OperatorOptions.Pack.class;
-            case UNPACK -> OperatorOptions.Unpack.class;
-            case SPLIT, SPLIT_V -> OperatorOptions.Split.class;
-            case STRIDED_SLICE -> OperatorOptions.StridedSlice.class;
-            case CAST -> OperatorOptions.Cast.class;
-            case RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR -> OperatorOptions.Resize.class;
-            default -> OperatorOptions.None.class;
-        };
+        OptionsTable<?> table = Schema.optionsOf(op);
+        return table == null ? OperatorOptions.None.class : table.kind();
     }
 
     private void checkIndices(int[] indices, String where, boolean optionalAllowed) {

@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * Writes a {@link Model} as a standard {@code .tflite} file that {@link ModelReader} and TensorFlow Lite
  * both read: schema version 3, file identifier "TFL3", one subgraph, one buffer per distinct constant
- * (buffer 0 is the empty one every activation points to). Field ids are those listed on
- * {@link ModelReader}; the builtin options tables use the union type numbers the reader checks.
+ * (buffer 0 is the empty one every activation points to). Field ids, union types and the options tables
+ * are {@link Schema}'s, shared with {@link ModelReader}.
  *
  * <p>FlatBuffers layout: this writer lays objects out front to back, parents before children, and patches
  * each reference when its target is placed. Every uoffset therefore points forward, as the format requires;
@@ -22,8 +22,6 @@ import java.util.Map;
  * vectors of int64 to 8, and constant data to 16 bytes so that kernels may view it as any element type.
  */
 public final class ModelWriter {
-    private static final int PLACEHOLDER_FOR_GREATER_OP_CODES = 127;
-
     private ModelWriter() {
     }
 
@@ -55,9 +53,10 @@ public final class ModelWriter {
         for (List<Integer> key : codeIndex.keySet()) {
             int code = key.get(0);
             codes.add(new TableNode()
-                    .i8(0, Math.min(code, PLACEHOLDER_FOR_GREATER_OP_CODES))
-                    .i32(2, key.get(1))
-                    .i32(3, code));
+                    .i8(Schema.OperatorCode.DEPRECATED_BUILTIN_CODE,
+                            Math.min(code, Schema.OperatorCode.PLACEHOLDER_FOR_GREATER_OP_CODES))
+                    .i32(Schema.OperatorCode.VERSION, key.get(1))
+                    .i32(Schema.OperatorCode.BUILTIN_CODE, code));
         }
 
         // Buffers: 0 empty, then one per distinct constant byte array.
@@ -72,24 +71,24 @@ public final class ModelWriter {
                 if (b == null) {
                     b = buffers.size();
                     bufferOf.put(t.data(), b);
-                    buffers.add(new TableNode().ref(0, new BytesNode(t.data())));
+                    buffers.add(new TableNode().ref(Schema.Buffer.DATA, new BytesNode(t.data())));
                 }
                 buffer = b;
             }
             TableNode tn = new TableNode()
-                    .ref(0, IntsNode.of(t.shape()))
-                    .i8(1, t.type().code())
-                    .i32(2, buffer)
-                    .ref(3, new StringNode(t.name()));
+                    .ints(Schema.Tensor.SHAPE, t.shape())
+                    .i8(Schema.Tensor.TYPE, t.type().code())
+                    .i32(Schema.Tensor.BUFFER, buffer)
+                    .ref(Schema.Tensor.NAME, new StringNode(t.name()));
             Quantization q = t.quantization();
             if (q.isPresent()) {
                 TableNode qn = new TableNode()
-                        .ref(2, FloatsNode.of(q.scales()))
-                        .ref(3, new LongsNode(q.zeroPoints()));
+                        .ref(Schema.QuantizationParameters.SCALE, FloatsNode.of(q.scales()))
+                        .ref(Schema.QuantizationParameters.ZERO_POINT, new LongsNode(q.zeroPoints()));
                 if (q.quantizedDimension() != 0) {
-                    qn.i32(6, q.quantizedDimension());
+                    qn.i32(Schema.QuantizationParameters.QUANTIZED_DIMENSION, q.quantizedDimension());
                 }
-                tn.ref(4, qn);
+                tn.ref(Schema.Tensor.QUANTIZATION, qn);
             }
             tensors.add(tn);
         }
@@ -97,32 +96,35 @@ public final class ModelWriter {
         List<Node> operators = new ArrayList<>();
         for (Operator op : model.operators()) {
             TableNode on = new TableNode()
-                    .i32(0, codeIndex.get(List.of(op.code(), op.version())))
-                    .ref(1, IntsNode.of(op.inputs()))
-                    .ref(2, IntsNode.of(op.outputs()));
-            TableNode options = options(op, op.options());
-            if (options != null) {
-                on.u8(3, optionsType(op)).ref(4, options);
+                    .i32(Schema.Operator.OPCODE_INDEX, codeIndex.get(List.of(op.code(), op.version())))
+                    .ints(Schema.Operator.INPUTS, op.inputs())
+                    .ints(Schema.Operator.OUTPUTS, op.outputs());
+            OptionsTable<?> table = op.op() == null ? null : Schema.optionsOf(op.op());
+            if (table != null) {
+                TableNode options = new TableNode();
+                table.write(op.options(), options, op.describe());
+                on.u8(Schema.Operator.BUILTIN_OPTIONS_TYPE, table.unionType())
+                        .ref(Schema.Operator.BUILTIN_OPTIONS, options);
             }
             operators.add(on);
         }
 
         TableNode subgraph = new TableNode()
-                .ref(0, new TablesNode(tensors))
-                .ref(1, IntsNode.of(model.inputs()))
-                .ref(2, IntsNode.of(model.outputs()))
-                .ref(3, new TablesNode(operators))
-                .ref(4, new StringNode("main"));
+                .ref(Schema.SubGraph.TENSORS, new TablesNode(tensors))
+                .ints(Schema.SubGraph.INPUTS, model.inputs())
+                .ints(Schema.SubGraph.OUTPUTS, model.outputs())
+                .ref(Schema.SubGraph.OPERATORS, new TablesNode(operators))
+                .ref(Schema.SubGraph.NAME, new StringNode("main"));
         TableNode root = new TableNode()
-                .i32(0, 3)
-                .ref(1, new TablesNode(codes))
-                .ref(2, new TablesNode(List.of(subgraph)))
-                .ref(3, new StringNode(model.description()))
-                .ref(4, new TablesNode(buffers));
+                .i32(Schema.Model.VERSION, Schema.VERSION)
+                .ref(Schema.Model.OPERATOR_CODES, new TablesNode(codes))
+                .ref(Schema.Model.SUBGRAPHS, new TablesNode(List.of(subgraph)))
+                .ref(Schema.Model.DESCRIPTION, new StringNode(model.description()))
+                .ref(Schema.Model.BUFFERS, new TablesNode(buffers));
 
         Out out = new Out(1024 + totalData(model));
         out.i32(0); // root offset, patched below
-        out.bytes(new byte[] {'T', 'F', 'L', '3'});
+        out.bytes(Schema.FILE_IDENTIFIER.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         out.patch(0, root.write(out));
         return out.toArray();
     }
@@ -133,101 +135,6 @@ public final class ModelWriter {
             n += t.data() == null ? 0 : t.data().length + 16;
         }
         return (int) Math.min(n, Integer.MAX_VALUE - 4096);
-    }
-
-    /** The BuiltinOptions union type of the operator's options (the numbers {@link ModelReader} checks). */
-    private static int optionsType(Operator op) {
-        OperatorOptions o = op.options();
-        if (o instanceof OperatorOptions.Conv2D) {
-            return 1;
-        } else if (o instanceof OperatorOptions.DepthwiseConv2D) {
-            return 2;
-        } else if (o instanceof OperatorOptions.Pool2D) {
-            return 5;
-        } else if (o instanceof OperatorOptions.FullyConnected) {
-            return 8;
-        } else if (o instanceof OperatorOptions.Softmax) {
-            return 9;
-        } else if (o instanceof OperatorOptions.Concatenation) {
-            return 10;
-        } else if (o instanceof OperatorOptions.Reshape) {
-            return 17;
-        } else if (o instanceof OperatorOptions.Squeeze) {
-            return 30;
-        } else if (o instanceof OperatorOptions.Reducer) {
-            return 27;
-        } else if (o instanceof OperatorOptions.Pack) {
-            return 59;
-        } else if (o instanceof OperatorOptions.Unpack) {
-            return 64;
-        } else if (o instanceof OperatorOptions.Split) {
-            return op.op() == BuiltinOp.SPLIT_V ? 79 : 35;
-        } else if (o instanceof OperatorOptions.StridedSlice) {
-            return 32;
-        } else if (o instanceof OperatorOptions.Cast) {
-            return 37;
-        } else if (o instanceof OperatorOptions.Resize) {
-            return op.op() == BuiltinOp.RESIZE_NEAREST_NEIGHBOR ? 74 : 15;
-        } else if (o instanceof OperatorOptions.Elementwise) {
-            return switch (op.op()) {
-                case ADD -> 11;
-                case MUL -> 21;
-                case SUB -> 28;
-                default -> throw new IllegalArgumentException(op.describe() + ": element-wise options on " + op.name());
-            };
-        }
-        throw new IllegalArgumentException(op.describe() + ": no options type for " + o);
-    }
-
-    /** The options table; every field written, since the schema's defaults differ from the reader's. */
-    private static TableNode options(Operator op, OperatorOptions o) {
-        if (o instanceof OperatorOptions.Conv2D c) {
-            return new TableNode().i8(0, c.padding().ordinal()).i32(1, c.strideW()).i32(2, c.strideH())
-                    .i8(3, c.activation().ordinal()).i32(4, c.dilationW()).i32(5, c.dilationH());
-        } else if (o instanceof OperatorOptions.DepthwiseConv2D c) {
-            return new TableNode().i8(0, c.padding().ordinal()).i32(1, c.strideW()).i32(2, c.strideH())
-                    .i32(3, c.depthMultiplier()).i8(4, c.activation().ordinal()).i32(5, c.dilationW())
-                    .i32(6, c.dilationH());
-        } else if (o instanceof OperatorOptions.Pool2D p) {
-            return new TableNode().i8(0, p.padding().ordinal()).i32(1, p.strideW()).i32(2, p.strideH())
-                    .i32(3, p.filterWidth()).i32(4, p.filterHeight()).i8(5, p.activation().ordinal());
-        } else if (o instanceof OperatorOptions.FullyConnected f) {
-            return new TableNode().i8(0, f.activation().ordinal()).i8(1, f.weightsFormat())
-                    .u8(2, f.keepNumDims() ? 1 : 0);
-        } else if (o instanceof OperatorOptions.Softmax s) {
-            return new TableNode().f32(0, s.beta());
-        } else if (o instanceof OperatorOptions.Concatenation c) {
-            return new TableNode().i32(0, c.axis()).i8(1, c.activation().ordinal());
-        } else if (o instanceof OperatorOptions.Elementwise e) {
-            return new TableNode().i8(0, e.activation().ordinal());
-        } else if (o instanceof OperatorOptions.Reshape r) {
-            return r.newShape() == null ? new TableNode() : new TableNode().ref(0, IntsNode.of(r.newShape()));
-        } else if (o instanceof OperatorOptions.Squeeze s) {
-            return new TableNode().ref(0, IntsNode.of(s.squeezeDims()));
-        } else if (o instanceof OperatorOptions.Reducer r) {
-            return new TableNode().u8(0, r.keepDims() ? 1 : 0);
-        }
-        return issue16Options(op, o);
-    }
-
-    /** The options tables of issue #16's operators, or null. */
-    private static TableNode issue16Options(Operator op, OperatorOptions o) {
-        if (o instanceof OperatorOptions.Pack p) {
-            return new TableNode().i32(0, p.valuesCount()).i32(1, p.axis());
-        } else if (o instanceof OperatorOptions.Unpack u) {
-            return new TableNode().i32(0, u.num()).i32(1, u.axis());
-        } else if (o instanceof OperatorOptions.Split s) {
-            return new TableNode().i32(0, s.numSplits());
-        } else if (o instanceof OperatorOptions.StridedSlice s) {
-            return new TableNode().i32(0, s.beginMask()).i32(1, s.endMask()).i32(2, s.ellipsisMask())
-                    .i32(3, s.newAxisMask()).i32(4, s.shrinkAxisMask()).u8(5, s.offset() ? 1 : 0);
-        } else if (o instanceof OperatorOptions.Cast c) {
-            return new TableNode().i8(0, c.inDataType()).i8(1, c.outDataType());
-        } else if (o instanceof OperatorOptions.Resize r) {
-            int first = op.op() == BuiltinOp.RESIZE_NEAREST_NEIGHBOR ? 0 : 2;
-            return new TableNode().u8(first, r.alignCorners() ? 1 : 0).u8(first + 1, r.halfPixelCenters() ? 1 : 0);
-        }
-        return null;
     }
 
     /** A growable little-endian output buffer. */
@@ -312,26 +219,40 @@ public final class ModelWriter {
         int write(Out out);
     }
 
-    private static final class TableNode implements Node {
+    private static final class TableNode implements Node, OptionsTable.Fields {
         /** Field id → scalar (Integer/Long/Float with its size) or Node. */
         private final Map<Integer, Object[]> fields = new LinkedHashMap<>();
 
-        TableNode u8(int id, int v) {
+        @Override
+        public TableNode u8(int id, int v) {
             fields.put(id, new Object[] {1, v});
             return this;
         }
 
-        TableNode i8(int id, int v) {
+        @Override
+        public TableNode i8(int id, int v) {
             return u8(id, v);
         }
 
-        TableNode i32(int id, int v) {
+        @Override
+        public TableNode bool(int id, boolean v) {
+            return u8(id, v ? 1 : 0);
+        }
+
+        @Override
+        public TableNode i32(int id, int v) {
             fields.put(id, new Object[] {4, v});
             return this;
         }
 
-        TableNode f32(int id, float v) {
+        @Override
+        public TableNode f32(int id, float v) {
             return i32(id, Float.floatToRawIntBits(v));
+        }
+
+        @Override
+        public TableNode ints(int id, int[] v) {
+            return ref(id, IntsNode.of(v));
         }
 
         TableNode ref(int id, Node n) {
