@@ -49,30 +49,30 @@ public final class Assembly {
         long start = clock.nanoTime();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            ResultLog results = new ResultLog(c.resultsStdout() ? out : null, c.resultsFile(),
-                    c.resultsMaxBytes(), c.resultsKeep(), log);
+            ResultLog results = new ResultLog(c.files().resultsStdout() ? out : null, c.files().results(),
+                    c.files().resultsMaxBytes(), c.files().resultsKeep(), log);
             opened.add(results);
-            CaptureStore captures = c.capturesDir() == null ? null
-                    : new CaptureStore(c.capturesDir(), c.capturesMaxCount(), c.capturesMaxBytes());
+            CaptureStore captures = c.files().captures() == null ? null
+                    : new CaptureStore(c.files().captures(), c.files().capturesMaxCount(), c.files().capturesMaxBytes());
             MqttPublisher mqtt = null;
             if (c.mqtt() != null) { // before the model: a refused password stops the start at once
-                mqtt = new MqttPublisher(c.mqtt(), c.model().getFileName().toString(),
-                        c.outputs().stream().map(OutputRule::name).toList(), log);
+                mqtt = new MqttPublisher(c.mqtt(), c.model().file().getFileName().toString(),
+                        c.outputs().rules().stream().map(OutputRule::name).toList(), log);
                 opened.add(mqtt);
                 mqtt.connectAtStart();
             }
             StatusServer status = null;
             if (c.http() != null) { // bound now: a port in use stops the start; serves once the service runs
-                status = new StatusServer(c.http(), c.model().getFileName().toString());
+                status = new StatusServer(c.http(), c.model().file().getFileName().toString());
                 opened.add(status);
                 log.println("owlet run: status page on http://" + hostForUrl(c.http().bind()) + ":" + status.port()
                         + "/");
             }
 
             long t0 = clock.nanoTime();
-            Recognizer recognizer = Recognizer.open(c, c.threads(), w -> log.println("owlet run: warning: " + w));
+            Recognizer recognizer = Recognizer.open(c, c.model().threads(), w -> log.println("owlet run: warning: " + w));
             opened.add(recognizer);
-            log.printf("owlet run: loaded %s (%s) in %d ms%n", c.model(), recognizer.kind(),
+            log.printf("owlet run: loaded %s (%s) in %d ms%n", c.model().file(), recognizer.kind(),
                     TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - t0));
 
             Pi4jGpio gpio = null;
@@ -80,41 +80,20 @@ public final class Assembly {
                 gpio = gpioFactory.open();
                 opened.add(gpio);
             }
-            TriggerSource trigger = switch (c.trigger()) {
-                case "gpio" -> gpio.trigger(c.triggerPin(), c.triggerPull(), c.triggerActiveHigh(), c.triggerEdge(),
-                        TimeUnit.MILLISECONDS.toNanos(c.debounceMillis()), clock);
-                case "timer" -> new TimerTrigger(c.intervalMillis(), clock);
-                default -> new LineTrigger(stdin, "stdin", clock);
-            };
+            TriggerSource trigger = trigger(c.trigger(), gpio, stdin, clock);
             List<Outputs.Driven> driven = new ArrayList<>();
-            for (OutputRule rule : c.outputs()) {
+            for (OutputRule rule : c.outputs().rules()) {
                 OutputLine line = gpio.output(rule.pin(), rule.activeHigh(), rule.name());
                 driven.add(new Outputs.Driven(rule, line));
             }
-            OutputLine busy = c.busyPin() < 0 ? null : gpio.output(c.busyPin(), c.busyActiveHigh(), "busy");
+            OutputLine busy = c.outputs().busyPin() < 0 ? null : gpio.output(c.outputs().busyPin(), c.outputs().busyActiveHigh(), "busy");
             Outputs outputs = new Outputs(driven, busy);
 
-            boolean deleteStills = false;
-            FrameSource camera;
-            Map<String, String> values = Map.of("width", Integer.toString(c.width()), "height",
-                    Integer.toString(c.height()), "fps", Integer.toString(c.fps()), "device", c.device());
-            try {
-                camera = cameraOverride != null ? cameraOverride : switch (c.camera()) {
-                    case "stream", "v4l2" -> new StreamSource(CommandTemplate.expand(c.command(), values), c.format(),
-                            c.width(), c.height(), c.stallMillis(), c.maxBackoffMillis(), clock,
-                            m -> log.println("owlet run: " + m));
-                    case "still" -> {
-                        Path dir = captures != null ? captures.dir() : Files.createTempDirectory("owlet-stills");
-                        deleteStills = captures == null;
-                        yield new StillSource(c.command(), values, dir, "jpg", c.cameraTimeoutMillis(), clock);
-                    }
-                    default -> new FileSource(c.cameraPath(), clock);
-                };
-            } catch (IllegalArgumentException e) {
-                throw new IOException("camera.command: " + e.getMessage(), e);
-            }
-            return new Service(new Service.Parts(recognizer, c.capturesBoxes(), trigger, camera, outputs,
-                    results, captures, deleteStills, c.cameraTimeoutMillis(), c.healthIntervalSeconds(), clock, gpio, mqtt,
+            boolean deleteStills = cameraOverride == null && c.camera().kind() == DeviceConfig.CameraKind.STILL
+                    && captures == null;
+            FrameSource camera = cameraOverride != null ? cameraOverride : camera(c.camera(), captures, clock, log);
+            return new Service(new Service.Parts(recognizer, c.files().capturesBoxes(), trigger, camera, outputs,
+                    results, captures, deleteStills, c.camera().timeoutMillis(), c.healthIntervalSeconds(), clock, gpio, mqtt,
                     new RecentResults(c.http() == null ? 1 : c.http().history()), status),
                     log, start);
         } catch (IOException | InvalidModelException | ConfigException | RuntimeException e) {
@@ -126,6 +105,36 @@ public final class Assembly {
                 }
             }
             throw e;
+        }
+    }
+
+    private static TriggerSource trigger(DeviceConfig.TriggerSettings t, Pi4jGpio gpio, InputStream stdin, Clock clock)
+            throws IOException {
+        return switch (t.kind()) {
+            case GPIO -> gpio.trigger(t.pin(), t.pull(), t.activeHigh(), t.edge(),
+                    TimeUnit.MILLISECONDS.toNanos(t.debounceMillis()), clock);
+            case TIMER -> new TimerTrigger(t.intervalMillis(), clock);
+            case STDIN -> new LineTrigger(stdin, "stdin", clock);
+        };
+    }
+
+    /** The camera; a still camera writes into the captures folder, or into a temporary one deleted as it goes. */
+    private static FrameSource camera(DeviceConfig.CameraSettings cam, CaptureStore captures, Clock clock, PrintStream log)
+            throws IOException {
+        Map<String, String> values = Map.of("width", Integer.toString(cam.width()), "height",
+                Integer.toString(cam.height()), "fps", Integer.toString(cam.fps()), "device", cam.device());
+        try {
+            return switch (cam.kind()) {
+                case STREAM, V4L2 -> new StreamSource(CommandTemplate.expand(cam.command(), values), cam.format(),
+                        cam.width(), cam.height(), cam.stallMillis(), cam.maxBackoffMillis(), clock,
+                        m -> log.println("owlet run: " + m));
+                case STILL -> new StillSource(cam.command(), values,
+                        captures != null ? captures.dir() : Files.createTempDirectory("owlet-stills"), "jpg",
+                        cam.timeoutMillis(), clock);
+                case FILES -> new FileSource(cam.path(), clock);
+            };
+        } catch (IllegalArgumentException e) {
+            throw new IOException("camera.command: " + e.getMessage(), e);
         }
     }
 

@@ -45,31 +45,31 @@ final class ConfigCheck {
         check.model(c);
         check.camera(c);
         check.gpio(c, devDir);
-        check.writable("results file", c.resultsFile(), false);
-        check.writable("captures", c.capturesDir(), true);
+        check.writable("results file", c.files().results(), false);
+        check.writable("captures", c.files().captures(), true);
         return check.finish();
     }
 
     private void model(DeviceConfig c) {
         Model model;
         try {
-            model = Model.load(c.model());
+            model = Model.load(c.model().file());
         } catch (InvalidModelException e) {
-            fail("model", c.model() + ": invalid model: " + e.getMessage());
+            fail("model", c.model().file() + ": invalid model: " + e.getMessage());
             return;
         } catch (IOException e) {
             fail("model", Cli.describe(e) + " (set 'model' to a .tflite file)");
             return;
         }
         Tensor in = model.input(0);
-        String shape = c.model() + ": " + model.operators().size() + " operators, input "
+        String shape = c.model().file() + ": " + model.operators().size() + " operators, input "
                 + java.util.Arrays.toString(in.shape()) + " " + in.type();
         List<String> warnings = new java.util.ArrayList<>();
         Recognizer recognizer;
         try {
             recognizer = Recognizer.open(c, 1, warnings::add); // an image classifier's or detector's input and outputs
         } catch (InvalidModelException e) {
-            fail("model", c.model() + ": " + e.getMessage());
+            fail("model", c.model().file() + ": " + e.getMessage());
             return;
         } catch (ConfigException e) {
             ok("model", shape);
@@ -90,8 +90,8 @@ final class ConfigCheck {
     }
 
     private void camera(DeviceConfig c) {
-        if (c.camera().equals("files")) {
-            Path p = c.cameraPath();
+        if (c.camera().kind() == DeviceConfig.CameraKind.FILES) {
+            Path p = c.camera().path();
             if (Files.isReadable(p)) {
                 ok("camera", "files from " + p);
             } else {
@@ -101,8 +101,8 @@ final class ConfigCheck {
         }
         List<String> words;
         try {
-            words = CommandTemplate.expand(c.command(), Map.of("width", "1", "height", "1", "fps", "1", "device",
-                    c.device(), "file", "x.jpg"));
+            words = CommandTemplate.expand(c.camera().command(), Map.of("width", "1", "height", "1", "fps", "1", "device",
+                    c.camera().device(), "file", "x.jpg"));
         } catch (IllegalArgumentException e) {
             fail("camera", "camera.command: " + e.getMessage());
             return;
@@ -110,11 +110,11 @@ final class ConfigCheck {
         String program = words.get(0);
         Optional<Path> found = onPath(program);
         if (found.isEmpty()) {
-            fail("camera", "'" + program + "' (camera = " + c.camera() + ") is not an executable on PATH"
+            fail("camera", "'" + program + "' (camera = " + c.camera().kind().key() + ") is not an executable on PATH"
                     + (program.startsWith("rpicam-") ? "; on Raspberry Pi OS: sudo apt install rpicam-apps"
                     : program.equals("ffmpeg") ? "; sudo apt install ffmpeg" : ""));
         } else {
-            ok("camera", c.camera() + ": " + found.get());
+            ok("camera", c.camera().kind().key() + ": " + found.get());
         }
     }
 

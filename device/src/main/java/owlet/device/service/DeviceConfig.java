@@ -23,16 +23,54 @@ import owlet.runtime.cli.Cli;
  * otherwise silently fall back to a default). Relative paths are relative to the working directory.
  * Every key and its default is documented in the README.
  */
-public record DeviceConfig(
-        Path model, Path labels, int threads, int topK, float threshold,
-        String trigger, int triggerPin, Pull triggerPull, boolean triggerActiveHigh, Edge triggerEdge,
-        long debounceMillis, long intervalMillis,
-        List<OutputRule> outputs, int busyPin, boolean busyActiveHigh,
-        String camera, int width, int height, int fps, PixelFormat format, String command, String device,
-        Path cameraPath, long cameraTimeoutMillis, long stallMillis, long maxBackoffMillis,
-        Path resultsFile, boolean resultsStdout, long resultsMaxBytes, int resultsKeep, Path capturesDir, int capturesMaxCount, long capturesMaxBytes,
-        boolean capturesBoxes,
-        long healthIntervalSeconds, MqttSettings mqtt, HttpSettings http) {
+public record DeviceConfig(ModelSettings model, TriggerSettings trigger, OutputSettings outputs,
+        CameraSettings camera, FileSettings files, long healthIntervalSeconds, MqttSettings mqtt, HttpSettings http) {
+
+    /** The model and how its results are reported; {@code threshold} NaN: the model's kind decides. */
+    public record ModelSettings(Path file, Path labels, int threads, int topK, float threshold) {
+    }
+
+    /** What starts a capture. */
+    public enum TriggerKind {
+        GPIO, TIMER, STDIN;
+
+        /** The configuration's word for it. */
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The trigger: pin, bias, level and edge for {@code GPIO}, the period for {@code TIMER}. */
+    public record TriggerSettings(TriggerKind kind, int pin, Pull pull, boolean activeHigh, Edge edge,
+            long debounceMillis, long intervalMillis) {
+    }
+
+    /** The output pins: a rule each, and the optional busy pin ({@code busyPin} -1: none). */
+    public record OutputSettings(List<OutputRule> rules, int busyPin, boolean busyActiveHigh) {
+    }
+
+    /** Where frames come from. */
+    public enum CameraKind {
+        STREAM, STILL, V4L2, FILES;
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * The camera: frame size, rate and layout and the command line for {@code STREAM} and {@code V4L2},
+     * the command for {@code STILL}, the file or folder for {@code FILES}; how long to wait for a frame,
+     * when a silent stream is restarted and the longest pause between restarts.
+     */
+    public record CameraSettings(CameraKind kind, int width, int height, int fps, PixelFormat format, String command,
+            String device, Path path, long timeoutMillis, long stallMillis, long maxBackoffMillis) {
+    }
+
+    /** The results file (null: none) with its rotation, and the kept captures (null: none) with their caps. */
+    public record FileSettings(Path results, boolean resultsStdout, long resultsMaxBytes, int resultsKeep,
+            Path captures, int capturesMaxCount, long capturesMaxBytes, boolean capturesBoxes) {
+    }
 
     /** Default command lines, right for Raspberry Pi OS (rpicam-apps) and for ffmpeg with V4L2. */
     public static final String STREAM_COMMAND = "rpicam-vid --nopreview --timeout 0 --codec yuv420"
@@ -73,7 +111,8 @@ public record DeviceConfig(
         // Absent: the model's kind decides (a classifier reports any score, a detector from 0.5 on).
         float threshold = r.raw("threshold") == null ? Float.NaN : (float) r.number("threshold", 0, 0, 1);
 
-        String trigger = r.choice("trigger", "gpio", "gpio", "timer", "stdin");
+        TriggerKind trigger = TriggerKind.valueOf(r.choice("trigger", "gpio", "gpio", "timer", "stdin")
+                .toUpperCase(java.util.Locale.ROOT));
         int triggerPin = r.integer("trigger.pin", 17, 0, 53);
         Pull pull = r.parse("trigger.pull", "up", Pull::parse);
         boolean triggerHigh = r.choice("trigger.active", "low", "low", "high").equals("high");
@@ -83,7 +122,7 @@ public record DeviceConfig(
 
         List<OutputRule> outputs = new ArrayList<>();
         Set<Integer> pins = new LinkedHashSet<>();
-        if (trigger.equals("gpio")) {
+        if (trigger == TriggerKind.GPIO) {
             pins.add(triggerPin);
         }
         for (String name : r.list("outputs")) {
@@ -113,28 +152,29 @@ public record DeviceConfig(
         }
         boolean busyHigh = r.choice("busy.active", "high", "low", "high").equals("high");
 
-        String camera = r.choice("camera", "stream", "stream", "still", "v4l2", "files");
+        CameraKind camera = CameraKind.valueOf(r.choice("camera", "stream", "stream", "still", "v4l2", "files")
+                .toUpperCase(java.util.Locale.ROOT));
         int width = r.integer("camera.width", 640, 2, 16_384);
         int height = r.integer("camera.height", 480, 2, 16_384);
         int fps = r.integer("camera.fps", 15, 1, 240);
-        PixelFormat format = r.parse("camera.format", camera.equals("v4l2") ? "rgb24" : "yuv420", PixelFormat::parse);
+        PixelFormat format = r.parse("camera.format", camera == CameraKind.V4L2 ? "rgb24" : "yuv420", PixelFormat::parse);
         try {
             format.frameBytes(width, height);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("'camera.width', 'camera.height': " + e.getMessage());
         }
         String command = r.string("camera.command", switch (camera) {
-            case "stream" -> STREAM_COMMAND;
-            case "still" -> STILL_COMMAND;
-            case "v4l2" -> V4L2_COMMAND;
-            default -> "";
+            case STREAM -> STREAM_COMMAND;
+            case STILL -> STILL_COMMAND;
+            case V4L2 -> V4L2_COMMAND;
+            case FILES -> "";
         });
-        if (!camera.equals("files") && command.isBlank()) {
+        if (camera != CameraKind.FILES && command.isBlank()) {
             throw new ConfigException("'camera.command' is empty");
         }
         String device = r.string("camera.device", "/dev/video0");
         Path cameraPath = r.path("camera.path", null);
-        if (camera.equals("files") && cameraPath == null) {
+        if (camera == CameraKind.FILES && cameraPath == null) {
             throw new ConfigException("'camera.path' is required with camera=files: an image file or a directory");
         }
         long cameraTimeout = r.integer("camera.timeout-ms", 5000, 1, 600_000);
@@ -156,10 +196,14 @@ public record DeviceConfig(
         MqttSettings mqtt = mqtt(r);
         HttpSettings http = http(r);
         r.rejectUnknown();
-        return new DeviceConfig(model, labels, threads, topK, threshold, trigger, triggerPin, pull, triggerHigh,
-                edge, debounce, interval, List.copyOf(outputs), busyPin, busyHigh, camera, width, height, fps,
-                format, command, device, cameraPath, cameraTimeout, stall, backoff, resultsFile, resultsStdout,
-                resultsMaxBytes, resultsKeep, captures, maxCount, maxBytes, boxes, health, mqtt, http);
+        return new DeviceConfig(new ModelSettings(model, labels, threads, topK, threshold),
+                new TriggerSettings(trigger, triggerPin, pull, triggerHigh, edge, debounce, interval),
+                new OutputSettings(List.copyOf(outputs), busyPin, busyHigh),
+                new CameraSettings(camera, width, height, fps, format, command, device, cameraPath, cameraTimeout, stall,
+                        backoff),
+                new FileSettings(resultsFile, resultsStdout, resultsMaxBytes, resultsKeep, captures, maxCount, maxBytes,
+                        boxes),
+                health, mqtt, http);
     }
 
     // --- mqtt.*: results to an MQTT broker, with Home Assistant discovery (README: "Configuration") ---------
@@ -314,7 +358,7 @@ public record DeviceConfig(
 
     /** Whether this configuration needs the GPIO (a gpio trigger, an output or a busy pin). */
     public boolean needsGpio() {
-        return trigger.equals("gpio") || !outputs.isEmpty() || busyPin >= 0;
+        return trigger.kind() == TriggerKind.GPIO || !outputs.rules().isEmpty() || outputs.busyPin() >= 0;
     }
 
     /** Reads values by key, remembering which keys were used so that the rest can be rejected. */

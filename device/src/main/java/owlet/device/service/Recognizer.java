@@ -38,22 +38,22 @@ abstract sealed class Recognizer implements AutoCloseable {
      */
     static Recognizer open(DeviceConfig c, int threads, Consumer<String> warn)
             throws IOException, InvalidModelException, ConfigException {
-        Model model = Model.load(c.model());
+        Model model = Model.load(c.model().file());
         boolean detector = Detector.isDetector(model);
-        Labels labels = Labels.forModel(c.model(), c.labels(),
+        Labels labels = Labels.forModel(c.model().file(), c.model().labels(),
                 detector ? Labels.BESIDE_DETECTOR : Labels.BESIDE_MODEL);
         if (!detector) {
             labels = labels.fitOutputs(model.output(0).elementCount(), warn);
         }
-        for (OutputRule rule : c.outputs()) {
+        for (OutputRule rule : c.outputs().rules()) {
             rule.checkFor(detector, labels);
         }
-        float threshold = Float.isNaN(c.threshold()) ? (detector ? DetectCommand.DEFAULT_THRESHOLD : 0f)
-                : c.threshold();
+        float threshold = Float.isNaN(c.model().threshold()) ? (detector ? DetectCommand.DEFAULT_THRESHOLD : 0f)
+                : c.model().threshold();
         Interpreter interpreter = Interpreter.create(model, threads);
         try {
-            return detector ? new Detecting(model, new Detector(interpreter, labels), labels, c.topK(), threshold)
-                    : new Classifying(model, new Classifier(interpreter, labels), labels, c.topK(), threshold);
+            return detector ? new Detecting(model, new Detector(interpreter, labels), labels, c.model().topK(), threshold)
+                    : new Classifying(model, new Classifier(interpreter, labels), labels, c.model().topK(), threshold);
         } catch (InvalidModelException | RuntimeException e) {
             interpreter.close();
             throw e;

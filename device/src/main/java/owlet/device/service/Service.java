@@ -148,60 +148,92 @@ public final class Service {
                 TimeUnit.NANOSECONDS.toMillis(parts.clock().nanoTime() - t0));
     }
 
-    /** One trigger: capture, analyze, drive the outputs, keep the picture, then report. */
+    /**
+     * What one trigger came to: on success the frame's time, the findings, the outputs switched on, the
+     * picture as shown (boxes drawn) and the file it is kept in (or null); on failure the error.
+     */
+    private record Outcome(long frameNanos, Findings findings, List<String> on, RgbImage picture, Path file,
+            double latencyMillis, String error) {
+        static Outcome failed(String error, double latencyMillis) {
+            return new Outcome(0, Findings.classified(List.of()), List.of(), null, null, latencyMillis, error);
+        }
+    }
+
+    /** One trigger: capture and analyze (with the busy pin on), then report. */
     private void serve(TriggerGate.Pending p) {
         long number;
         synchronized (this) {
             number = results + 1;
         }
-        StringBuilder b = new StringBuilder("{\"trigger\":").append(number)
-                .append(",\"source\":").append(Json.string(p.trigger().source()))
-                .append(",\"edge_time\":").append(Json.string(wallTime(p.trigger().nanos())));
         parts.outputs().busy(true);
-        Findings findings = Findings.classified(List.of());
-        List<String> on = List.of();
-        RgbImage picture = null;
-        String error = null;
-        double latency = Double.NaN;
+        Outcome outcome;
         try {
-            Frame frame = parts.camera().next(p.trigger().nanos(), parts.cameraTimeoutMillis());
-            findings = parts.recognizer().analyze(frame.image());
-            on = parts.outputs().apply(findings);
-            latency = (parts.clock().nanoTime() - p.trigger().nanos()) / 1e6;
-            picture = boxesDrawn(frame.image(), findings);
-            Path file = keep(frame, picture, number);
-            stats.success(latency);
-            b.append(",\"frame_time\":").append(Json.string(wallTime(frame.nanos())))
-                    .append(",\"latency_ms\":").append(Json.number(Math.round(latency * 1000) / 1000.0))
-                    .append(",\"coalesced\":").append(p.coalesced())
-                    .append(',');
-            findings.appendJson(b);
-            b.append(",\"outputs\":[");
-            for (int i = 0; i < on.size(); i++) {
-                b.append(i == 0 ? "" : ",").append(Json.string(on.get(i)));
-            }
-            b.append(']');
-            if (file != null) {
-                b.append(",\"capture\":").append(Json.string(file.toString()));
-            }
-        } catch (IOException e) {
-            error = fail(b, p, Cli.describe(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error = fail(b, p, "interrupted");
-            stopping = true;
-        } catch (RuntimeException e) { // a bug must cost one trigger, not the service
-            error = fail(b, p, "internal error: " + e);
+            outcome = captureAndAnalyze(p, number);
         } finally {
             parts.outputs().busy(false);
         }
+        report(p, number, outcome);
+    }
+
+    /** Takes the frame for the trigger, analyzes it, drives the outputs and keeps the picture. */
+    private Outcome captureAndAnalyze(TriggerGate.Pending p, long number) {
+        try {
+            Frame frame = parts.camera().next(p.trigger().nanos(), parts.cameraTimeoutMillis());
+            Findings findings = parts.recognizer().analyze(frame.image());
+            List<String> on = parts.outputs().apply(findings);
+            double latency = millisSince(p);
+            RgbImage picture = boxesDrawn(frame.image(), findings);
+            Path file = keep(frame, picture, number);
+            stats.success(latency);
+            return new Outcome(frame.nanos(), findings, on, picture, file, latency, null);
+        } catch (IOException e) {
+            return failed(p, Cli.describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+            return failed(p, "interrupted");
+        } catch (RuntimeException e) { // a bug must cost one trigger, not the service
+            return failed(p, "internal error: " + e);
+        }
+    }
+
+    private Outcome failed(TriggerGate.Pending p, String message) {
+        stats.failure();
+        log.println("owlet run: trigger failed: " + message);
+        return Outcome.failed(message, millisSince(p));
+    }
+
+    private double millisSince(TriggerGate.Pending p) {
+        return (parts.clock().nanoTime() - p.trigger().nanos()) / 1e6;
+    }
+
+    /** Writes the trigger's JSON line to the results, the status page and MQTT. */
+    private void report(TriggerGate.Pending p, long number, Outcome o) {
+        StringBuilder b = new StringBuilder("{\"trigger\":").append(number)
+                .append(",\"source\":").append(Json.string(p.trigger().source()))
+                .append(",\"edge_time\":").append(Json.string(wallTime(p.trigger().nanos())));
+        if (o.error() == null) {
+            b.append(",\"frame_time\":").append(Json.string(wallTime(o.frameNanos())));
+        }
+        b.append(",\"latency_ms\":").append(Json.number(Math.round(o.latencyMillis() * 1000) / 1000.0))
+                .append(",\"coalesced\":").append(p.coalesced());
+        if (o.error() != null) {
+            b.append(",\"error\":").append(Json.string(o.error()));
+        } else {
+            o.findings().appendJson(b.append(','));
+            b.append(",\"outputs\":[");
+            for (int i = 0; i < o.on().size(); i++) {
+                b.append(i == 0 ? "" : ",").append(Json.string(o.on().get(i)));
+            }
+            b.append(']');
+            if (o.file() != null) {
+                b.append(",\"capture\":").append(Json.string(o.file().toString()));
+            }
+        }
         String line = b.append('}').toString();
         parts.results().write(line);
-        if (Double.isNaN(latency)) { // a failure: as its line says, to within microseconds
-            latency = (parts.clock().nanoTime() - p.trigger().nanos()) / 1e6;
-        }
-        parts.recent().add(new RecentResults.Entry(number, wallTime(p.trigger().nanos()), findings.ranked(), on, latency,
-                error, line), picture);
+        parts.recent().add(new RecentResults.Entry(number, wallTime(p.trigger().nanos()), o.findings().ranked(), o.on(),
+                o.latencyMillis(), o.error(), line), o.picture());
         if (parts.mqtt() != null) {
             parts.mqtt().publish(line); // queued: the broker never holds up the next trigger
         }
@@ -244,16 +276,6 @@ public final class Service {
             return null;
         }
         return file;
-    }
-
-    private String fail(StringBuilder b, TriggerGate.Pending p, String message) {
-        stats.failure();
-        double latency = (parts.clock().nanoTime() - p.trigger().nanos()) / 1e6;
-        b.append(",\"latency_ms\":").append(Json.number(Math.round(latency * 1000) / 1000.0))
-                .append(",\"coalesced\":").append(p.coalesced())
-                .append(",\"error\":").append(Json.string(message));
-        log.println("owlet run: trigger failed: " + message);
-        return message;
     }
 
     private long epochMillis(long nanos) {

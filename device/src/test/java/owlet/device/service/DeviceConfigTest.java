@@ -30,24 +30,24 @@ class DeviceConfigTest {
     @Test
     void defaultsAreRightForAPiWithAButtonAndTheCameraModule() throws Exception {
         DeviceConfig c = DeviceConfig.parse(props());
-        assertEquals("gpio", c.trigger());
-        assertEquals(17, c.triggerPin());
-        assertEquals(Pull.UP, c.triggerPull());
-        assertFalse(c.triggerActiveHigh());
-        assertEquals(Edge.PRESS, c.triggerEdge());
-        assertEquals(50, c.debounceMillis());
-        assertEquals("stream", c.camera());
-        assertEquals(640, c.width());
-        assertEquals(480, c.height());
-        assertEquals(15, c.fps());
-        assertEquals(PixelFormat.YUV420, c.format());
-        assertTrue(c.command().startsWith("rpicam-vid "), c.command());
-        assertEquals(5, c.topK());
-        assertEquals(-1, c.busyPin());
-        assertTrue(c.resultsStdout());
-        assertEquals(null, c.resultsFile());
-        assertEquals(10L << 20, c.resultsMaxBytes());
-        assertEquals(5, c.resultsKeep());
+        assertEquals(DeviceConfig.TriggerKind.GPIO, c.trigger().kind());
+        assertEquals(17, c.trigger().pin());
+        assertEquals(Pull.UP, c.trigger().pull());
+        assertFalse(c.trigger().activeHigh());
+        assertEquals(Edge.PRESS, c.trigger().edge());
+        assertEquals(50, c.trigger().debounceMillis());
+        assertEquals(DeviceConfig.CameraKind.STREAM, c.camera().kind());
+        assertEquals(640, c.camera().width());
+        assertEquals(480, c.camera().height());
+        assertEquals(15, c.camera().fps());
+        assertEquals(PixelFormat.YUV420, c.camera().format());
+        assertTrue(c.camera().command().startsWith("rpicam-vid "), c.camera().command());
+        assertEquals(5, c.model().topK());
+        assertEquals(-1, c.outputs().busyPin());
+        assertTrue(c.files().resultsStdout());
+        assertEquals(null, c.files().results());
+        assertEquals(10L << 20, c.files().resultsMaxBytes());
+        assertEquals(5, c.files().resultsKeep());
         assertEquals(60, c.healthIntervalSeconds());
         assertTrue(c.needsGpio());
     }
@@ -55,8 +55,8 @@ class DeviceConfigTest {
     @Test
     void resultsRotationKeys() throws Exception {
         DeviceConfig c = DeviceConfig.parse(props("results.file", "r.jsonl", "results.max-mb", "3", "results.keep", "0"));
-        assertEquals(3L << 20, c.resultsMaxBytes());
-        assertEquals(0, c.resultsKeep());
+        assertEquals(3L << 20, c.files().resultsMaxBytes());
+        assertEquals(0, c.files().resultsKeep());
         ConfigException e = assertThrows(ConfigException.class, () -> DeviceConfig.parse(props("results.max-mb", "0")));
         assertTrue(e.getMessage().contains("results.max-mb"), e.getMessage());
     }
@@ -66,15 +66,15 @@ class DeviceConfigTest {
         DeviceConfig c = DeviceConfig.parse(props("outputs", "led, relay", "output.led.pin", "27",
                 "output.led.labels", "Egyptian cat, tabby", "output.relay.pin", "22", "output.relay.active", "low",
                 "output.relay.hold-ms", "0"));
-        assertEquals(2, c.outputs().size());
-        OutputRule led = c.outputs().get(0);
+        assertEquals(2, c.outputs().rules().size());
+        OutputRule led = c.outputs().rules().get(0);
         assertEquals(27, led.pin());
         assertEquals(2000, led.holdMillis());
         assertEquals(0.5f, led.minScore());
         assertTrue(led.matches(List.of(new Classification(282, "tabby, tabby cat", 0.7f))));
         assertFalse(led.matches(List.of(new Classification(282, "tabby, tabby cat", 0.2f))));
         assertFalse(led.matches(List.of(new Classification(1, "goldfish", 0.9f))));
-        assertFalse(c.outputs().get(1).activeHigh());
+        assertFalse(c.outputs().rules().get(1).activeHigh());
     }
 
     @Test
@@ -190,8 +190,8 @@ class DeviceConfigTest {
     void laptopExampleIsValidAndNeedsNoGpio() throws Exception {
         Path example = Path.of("examples/laptop.properties");
         DeviceConfig c = DeviceConfig.load(example);
-        assertEquals("timer", c.trigger());
-        assertEquals("files", c.camera());
+        assertEquals(DeviceConfig.TriggerKind.TIMER, c.trigger().kind());
+        assertEquals(DeviceConfig.CameraKind.FILES, c.camera().kind());
         assertFalse(c.needsGpio());
         for (String name : new String[] {"pi-button-led.properties", "usb-webcam.properties", "pi-motion-still.properties",
                 "laptop-detect.properties"}) {
@@ -210,9 +210,9 @@ class DeviceConfigTest {
         p.setProperty("output.door.min-count", "2");
         p.setProperty("output.door.region", "0, 0.5, 1, 1");
         DeviceConfig c = DeviceConfig.parse(p);
-        assertTrue(Float.isNaN(c.threshold()), "no threshold given: the model's kind decides");
-        assertTrue(c.capturesBoxes());
-        OutputRule door = c.outputs().get(0);
+        assertTrue(Float.isNaN(c.model().threshold()), "no threshold given: the model's kind decides");
+        assertTrue(c.files().capturesBoxes());
+        OutputRule door = c.outputs().rules().get(0);
         assertEquals(2, door.minCount());
         assertEquals(new OutputRule.Region(0, 0.5, 1, 1), door.region());
 
@@ -261,7 +261,7 @@ class DeviceConfigTest {
         p.setProperty("captures.boxes", "maybe");
         assertMessage("'captures.boxes'", p);
         p.remove("captures.boxes");
-        OutputRule counting = DeviceConfig.parse(p).outputs().get(0);
+        OutputRule counting = DeviceConfig.parse(p).outputs().rules().get(0);
         Labels labels = Labels.parse("cat\ndog\n", "labels.txt");
         ConfigException e = assertThrows(ConfigException.class, () -> counting.checkFor(false, labels));
         assertEquals("'output.door.min-count' is for object detection models, and this model is an image classifier",
