@@ -14,5 +14,5 @@ module owlet.device {
     exports owlet.device.camera;
     exports owlet.device.service;
 
-    provides owlet.runtime.cli.Command with owlet.device.service.RunCommand;
+    provides owlet.runtime.command.Command with owlet.device.service.RunCommand;
 }

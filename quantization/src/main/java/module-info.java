@@ -6,6 +6,6 @@ module owlet.quantization {
     exports owlet.quantization.cost;
     exports owlet.quantization.ptq;
 
-    provides owlet.runtime.cli.Command with owlet.quantization.cli.ZooCommand,
+    provides owlet.runtime.command.Command with owlet.quantization.cli.ZooCommand,
             owlet.quantization.cli.DequantizeCommand, owlet.quantization.cli.QuantizeCommand;
 }

@@ -9,15 +9,15 @@ module owlet.runtime {
     // Optional: the Vector API kernels, used when the module is added (--add-modules jdk.incubator.vector).
     requires static jdk.incubator.vector;
 
+    // The library: the API, the model and image formats, input files, and the toolbox for commands (the
+    // Command SPI other modules provide, its argument parser, JSON result lines). The CLI application
+    // (owlet.runtime.cli) is exported for launchers and tests; kernels, graph and quant are internal.
     exports owlet.runtime.api;
+    exports owlet.runtime.model;
     exports owlet.runtime.image;
     exports owlet.runtime.io;
-    exports owlet.runtime.model;
-    exports owlet.runtime.quant;
-    exports owlet.runtime.kernels;
-    exports owlet.runtime.kernels.support;
-    exports owlet.runtime.graph;
+    exports owlet.runtime.command;
     exports owlet.runtime.cli;
 
-    uses owlet.runtime.cli.Command;
+    uses owlet.runtime.command.Command;
 }

@@ -26,7 +26,7 @@ import org.bytedeco.tensorflowlite.InterpreterBuilder;
 import org.bytedeco.tensorflowlite.TfLiteDelegate;
 import org.bytedeco.tensorflowlite.TfLiteRegistration;
 import owlet.runtime.api.Interpreter;
-import owlet.runtime.graph.OpCost;
+import owlet.runtime.model.OpCost;
 import owlet.runtime.kernels.VectorSupport;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.TensorType;

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import owlet.runtime.api.Interpreter;
-import owlet.runtime.graph.OpCost;
+import owlet.runtime.model.OpCost;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.ModelWriter;

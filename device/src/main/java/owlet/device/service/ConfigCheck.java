@@ -10,10 +10,10 @@ import java.util.Optional;
 import owlet.device.camera.CommandTemplate;
 import owlet.device.gpio.GpioAccess;
 import owlet.runtime.api.Labels;
-import owlet.runtime.cli.Cli;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.Tensor;
+import owlet.runtime.io.Failures;
 
 /**
  * {@code owlet run --check}: everything the service needs, checked without starting it — the
@@ -39,7 +39,7 @@ final class ConfigCheck {
             check.fail("config", e.getMessage());
             return check.finish();
         } catch (IOException e) {
-            check.fail("config", Cli.describe(e));
+            check.fail("config", Failures.describe(e));
             return check.finish();
         }
         check.model(c);
@@ -58,7 +58,7 @@ final class ConfigCheck {
             fail("model", c.model().file() + ": invalid model: " + e.getMessage());
             return;
         } catch (IOException e) {
-            fail("model", Cli.describe(e) + " (set 'model' to a .tflite file)");
+            fail("model", Failures.describe(e) + " (set 'model' to a .tflite file)");
             return;
         }
         Tensor in = model.input(0);
@@ -77,7 +77,7 @@ final class ConfigCheck {
             return;
         } catch (IOException e) {
             ok("model", shape);
-            fail("labels", Cli.describe(e));
+            fail("labels", Failures.describe(e));
             return;
         }
         try (recognizer) {

@@ -15,7 +15,8 @@ import java.util.TreeSet;
 import owlet.device.camera.PixelFormat;
 import owlet.device.gpio.Edge;
 import owlet.device.gpio.Pull;
-import owlet.runtime.cli.Cli;
+import owlet.runtime.io.Failures;
+import owlet.runtime.api.Interpreter;
 
 /**
  * The settings of {@code owlet run}, read from a {@code .properties} file and checked all at once, so a
@@ -106,7 +107,7 @@ public record DeviceConfig(ModelSettings model, TriggerSettings trigger, OutputS
             throw new ConfigException("'model' is required: the .tflite file to run");
         }
         Path labels = r.path("labels", null);
-        int threads = r.integer("threads", Cli.defaultThreads(), 1, 256);
+        int threads = r.integer("threads", Interpreter.defaultThreads(), 1, 256);
         int topK = r.integer("top-k", 5, 1, 100_000);
         // Absent: the model's kind decides (a classifier reports any score, a detector from 0.5 on).
         float threshold = r.raw("threshold") == null ? Float.NaN : (float) r.number("threshold", 0, 0, 1);
@@ -258,7 +259,7 @@ public record DeviceConfig(ModelSettings model, TriggerSettings trigger, OutputS
                         .map(String::strip).orElse("");
             } catch (IOException e) {
                 throw new ConfigException("'mqtt.password-file': cannot read " + passwordFile + ": "
-                        + Cli.describe(e));
+                        + Failures.describe(e));
             }
             if (password.isEmpty()) {
                 throw new ConfigException("'mqtt.password-file': " + passwordFile + " has no password on its first line");

@@ -3,7 +3,7 @@ package owlet.device.service;
 import java.util.List;
 import owlet.runtime.api.Classification;
 import owlet.runtime.api.Detection;
-import owlet.runtime.cli.Json;
+import owlet.runtime.command.Json;
 
 /**
  * What the model found in one picture: an image classifier's ranked labels ({@code detections} null), or

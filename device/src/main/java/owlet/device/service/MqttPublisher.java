@@ -24,7 +24,7 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import owlet.runtime.cli.Json;
+import owlet.runtime.command.Json;
 
 /**
  * Sends each result line to an MQTT broker on a thread of its own, so a slow or absent broker never

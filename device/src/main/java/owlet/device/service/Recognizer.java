@@ -7,7 +7,6 @@ import owlet.runtime.api.Classifier;
 import owlet.runtime.api.Detector;
 import owlet.runtime.api.Interpreter;
 import owlet.runtime.api.Labels;
-import owlet.runtime.cli.DetectCommand;
 import owlet.runtime.image.RgbImage;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
@@ -48,7 +47,7 @@ abstract sealed class Recognizer implements AutoCloseable {
         for (OutputRule rule : c.outputs().rules()) {
             rule.checkFor(detector, labels);
         }
-        float threshold = Float.isNaN(c.model().threshold()) ? (detector ? DetectCommand.DEFAULT_THRESHOLD : 0f)
+        float threshold = Float.isNaN(c.model().threshold()) ? (detector ? Detector.DEFAULT_THRESHOLD : 0f)
                 : c.model().threshold();
         Interpreter interpreter = Interpreter.create(model, threads);
         try {

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import owlet.runtime.cli.Cli;
+import owlet.runtime.io.Failures;
 
 /**
  * Where result lines go: standard output and/or a file opened for appending. Every line is flushed as
@@ -54,7 +54,7 @@ final class ResultLog implements AutoCloseable {
         try {
             open();
         } catch (IOException e) {
-            throw new IOException("results file " + file + " cannot be opened for appending: " + Cli.describe(e), e);
+            throw new IOException("results file " + file + " cannot be opened for appending: " + Failures.describe(e), e);
         }
     }
 
@@ -104,7 +104,7 @@ final class ResultLog implements AutoCloseable {
                 size += bytes.length;
             } catch (IOException e) {
                 if (writeFailures++ == 0 || writeFailures % 100 == 0) {
-                    log.println("owlet run: cannot write to results file " + file + ": " + Cli.describe(e)
+                    log.println("owlet run: cannot write to results file " + file + ": " + Failures.describe(e)
                             + " (" + writeFailures + " lines lost so far)");
                 }
             }
@@ -124,7 +124,7 @@ final class ResultLog implements AutoCloseable {
             try {
                 writer.close();
             } catch (IOException e) {
-                log.println("owlet run: closing results file " + file + ": " + Cli.describe(e));
+                log.println("owlet run: closing results file " + file + ": " + Failures.describe(e));
             }
         }
     }

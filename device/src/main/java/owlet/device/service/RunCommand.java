@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.Set;
 import owlet.device.gpio.Pi4jGpio;
 import owlet.device.trigger.Clock;
-import owlet.runtime.cli.Args;
-import owlet.runtime.cli.Command;
+import owlet.runtime.command.Args;
+import owlet.runtime.command.Command;
 
 /** {@code owlet run}: the headless trigger → capture → classify → outputs service. */
 public final class RunCommand implements Command {

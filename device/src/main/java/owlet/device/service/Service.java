@@ -12,10 +12,10 @@ import owlet.device.camera.FrameSource;
 import owlet.device.trigger.Clock;
 import owlet.device.trigger.Trigger;
 import owlet.device.trigger.TriggerSource;
-import owlet.runtime.cli.Cli;
-import owlet.runtime.cli.DetectCommand;
-import owlet.runtime.cli.Json;
+import owlet.runtime.command.Json;
 import owlet.runtime.image.RgbImage;
+import owlet.runtime.io.Failures;
+import owlet.runtime.api.Detector;
 
 /**
  * The headless loop: triggers pass through a {@link TriggerGate} to one capture worker (the thread that
@@ -187,7 +187,7 @@ public final class Service {
             stats.success(latency);
             return new Outcome(frame.nanos(), findings, on, picture, file, latency, null);
         } catch (IOException e) {
-            return failed(p, Cli.describe(e));
+            return failed(p, Failures.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopping = true;
@@ -247,7 +247,7 @@ public final class Service {
         if (!parts.drawBoxes() || !findings.isDetection() || findings.detections().isEmpty()) {
             return image;
         }
-        return DetectCommand.drawn(image, findings.detections());
+        return Detector.drawn(image, findings.detections());
     }
 
     /**

@@ -194,7 +194,7 @@ class ServiceTest extends MockGpioTest {
         typing.close();
         assertEquals(0, h.awaitExit());
         assertTrue(Files.exists(pictures.resolve("a.bmp")) && Files.exists(pictures.resolve("b.bmp")));
-        assertTrue(h.lines().get(1).contains("\"capture\":" + owlet.runtime.cli.Json.string(
+        assertTrue(h.lines().get(1).contains("\"capture\":" + owlet.runtime.command.Json.string(
                 pictures.resolve("b.bmp").toString())), h.lines().get(1));
     }
 
@@ -247,7 +247,7 @@ class ServiceTest extends MockGpioTest {
             assertEquals(original.width(), drawn.width());
             assertEquals(original.height(), drawn.height());
             assertFalse(java.util.Arrays.equals(original.rgb(), drawn.rgb()), "boxes are drawn on the capture");
-            assertTrue(lines.get(0).contains("\"capture\":" + owlet.runtime.cli.Json.string(pngs.get(0).toString())),
+            assertTrue(lines.get(0).contains("\"capture\":" + owlet.runtime.command.Json.string(pngs.get(0).toString())),
                     lines.get(0));
         }
         assertTrue(Files.exists(pictures.resolve("a-cat.bmp")) && Files.exists(pictures.resolve("b-parrot.jpg")));

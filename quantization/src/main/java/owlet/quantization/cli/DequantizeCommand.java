@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
 import owlet.quantization.ptq.Dequantizer;
-import owlet.runtime.cli.Args;
-import owlet.runtime.cli.Command;
+import owlet.runtime.command.Args;
+import owlet.runtime.command.Command;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.ModelWriter;
 

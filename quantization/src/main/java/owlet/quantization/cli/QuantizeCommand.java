@@ -13,15 +13,15 @@ import owlet.quantization.ptq.Evaluation;
 import owlet.quantization.ptq.Quantizer;
 import owlet.quantization.ptq.RangeMethod;
 import owlet.runtime.api.Interpreter;
-import owlet.runtime.cli.Args;
-import owlet.runtime.cli.Cli;
-import owlet.runtime.cli.Command;
+import owlet.runtime.command.Args;
+import owlet.runtime.command.Command;
 import owlet.runtime.image.Images;
 import owlet.runtime.image.Preprocess;
 import owlet.runtime.io.InputFiles;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.ModelWriter;
 import owlet.runtime.model.TensorType;
+import owlet.runtime.io.Failures;
 
 /** {@code owlet quantize}: post-training quantization of a float32 .tflite to TFLite's int8 scheme. */
 public final class QuantizeCommand implements Command {
@@ -158,7 +158,7 @@ public final class QuantizeCommand implements Command {
 
     /** "PATH: what went wrong", the path once. */
     private static String named(Path image, Throwable e) {
-        String m = e instanceof IOException io ? Cli.describe(io) : "internal error: " + e;
+        String m = e instanceof IOException io ? Failures.describe(io) : "internal error: " + e;
         return m.contains(image.toString()) ? m : image + ": " + m;
     }
 

@@ -10,9 +10,9 @@ import java.util.Set;
 import owlet.quantization.cost.CostReport;
 import owlet.quantization.zoo.Weights;
 import owlet.quantization.zoo.Zoo;
-import owlet.runtime.cli.Args;
-import owlet.runtime.cli.Command;
-import owlet.runtime.cli.Json;
+import owlet.runtime.command.Args;
+import owlet.runtime.command.Command;
+import owlet.runtime.command.Json;
 
 /** {@code owlet zoo}: the cost of the MobileNet family, against the papers' tables. */
 public final class ZooCommand implements Command {

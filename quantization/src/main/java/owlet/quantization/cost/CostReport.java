@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import owlet.runtime.graph.OpCost;
+import owlet.runtime.model.OpCost;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.Operator;
 

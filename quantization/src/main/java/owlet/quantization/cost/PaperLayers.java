@@ -6,7 +6,7 @@ import owlet.runtime.model.Tensor;
 
 /**
  * The MobileNet paper's view of an operator, for the columns of its tables that the runtime's mult-add
- * count ({@link owlet.runtime.graph.OpCost}) does not give: the layer type a table row names, and the
+ * count ({@link owlet.runtime.model.OpCost}) does not give: the layer type a table row names, and the
  * parameters the paper counts (filters without biases, its layers having batch normalization instead).
  * Only CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED, the operators with a filter, are paper layers.
  */

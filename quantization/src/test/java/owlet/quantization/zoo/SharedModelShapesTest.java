@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import owlet.runtime.graph.OpCost;
+import owlet.runtime.model.OpCost;
 import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.Operator;

@@ -2,6 +2,8 @@ package owlet.runtime.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import owlet.runtime.image.Canvas;
 import owlet.runtime.image.Preprocess;
 import owlet.runtime.image.RgbImage;
 import owlet.runtime.kernels.DetectionPostProcess;
@@ -19,6 +21,11 @@ import owlet.runtime.model.TensorType;
  * picture. Not thread-safe: one per thread. {@link #close()} closes the interpreter.
  */
 public final class Detector implements AutoCloseable {
+    /** Detections scoring below this are not reported unless a threshold is given (detect, owlet run). */
+    public static final float DEFAULT_THRESHOLD = 0.5f;
+    /** Box colours, by class id. */
+    private static final int[] PALETTE = {0xFF4040, 0x40FF40, 0x4080FF, 0xFFFF40, 0xFF40FF, 0x40FFFF, 0xFF9020,
+        0xB070FF};
     private final Interpreter interpreter;
     private final Labels labels;
     private final int width;
@@ -174,5 +181,20 @@ public final class Detector implements AutoCloseable {
             b[4 * k + 3] = (byte) (bits >> 24);
         }
         return b;
+    }
+
+    /** A copy of {@code image} with each detection's box and "label score" caption drawn on it. */
+    public static RgbImage drawn(RgbImage image, List<Detection> detections) {
+        RgbImage copy = new RgbImage(image.width(), image.height(), image.rgb().clone());
+        // Lowest score first, so the best detection's caption ends up on top.
+        for (int i = detections.size() - 1; i >= 0; i--) {
+            Detection d = detections.get(i);
+            Detection.Box px = d.box().inPixels(image.width(), image.height());
+            String caption = d.label() + " " + String.format(Locale.ROOT, "%.2f", d.score());
+            Canvas.labelledBox(copy, (int) Math.floor(px.xmin()), (int) Math.floor(px.ymin()),
+                    (int) Math.ceil(px.xmax()) - 1, (int) Math.ceil(px.ymax()) - 1, caption,
+                    PALETTE[Math.floorMod(d.classId(), PALETTE.length)]);
+        }
+        return copy;
     }
 }

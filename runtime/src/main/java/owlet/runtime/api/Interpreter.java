@@ -2,7 +2,7 @@ package owlet.runtime.api;
 
 import java.lang.ref.Cleaner;
 import owlet.runtime.graph.ExecutionPlan;
-import owlet.runtime.graph.OpCost;
+import owlet.runtime.model.OpCost;
 import owlet.runtime.io.MemoryBudget;
 import owlet.runtime.kernels.support.ArenaFloats;
 import owlet.runtime.kernels.support.Kernel;
@@ -278,5 +278,10 @@ public final class Interpreter implements AutoCloseable {
         if (length != t.elementCount()) {
             throw new IllegalArgumentException(t.describe() + " has " + t.elementCount() + " elements, got " + length);
         }
+    }
+
+    /** Threads to use when none are asked for: the number of cores, at most 4. */
+    public static int defaultThreads() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 }

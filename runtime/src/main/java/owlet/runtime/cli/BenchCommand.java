@@ -5,12 +5,15 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.Set;
 import owlet.runtime.api.Interpreter;
-import owlet.runtime.graph.OpCost;
+import owlet.runtime.model.OpCost;
 import owlet.runtime.kernels.VectorSupport;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.Operator;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
+import owlet.runtime.command.Command;
+import owlet.runtime.command.Args;
+import owlet.runtime.command.Json;
 
 /** {@code owlet bench}: latency of whole-model inference. */
 public final class BenchCommand implements Command {
@@ -50,7 +53,7 @@ public final class BenchCommand implements Command {
         if (!args.positional().isEmpty()) {
             throw new Args.UsageException("unexpected argument '" + args.positional().get(0) + "'");
         }
-        int threads = args.integer("threads", Cli.defaultThreads(), 1, 256);
+        int threads = args.integer("threads", Interpreter.defaultThreads(), 1, 256);
         int runs = args.integer("runs", 50, 1, 1_000_000);
         int warmup = args.integer("warmup", 10, 0, 1_000_000);
         Model model = Model.load(args.path("model"));

@@ -17,6 +17,10 @@ import owlet.runtime.api.Labels;
 import owlet.runtime.image.Images;
 import owlet.runtime.io.InputFiles;
 import owlet.runtime.model.Model;
+import owlet.runtime.command.Command;
+import owlet.runtime.command.Args;
+import owlet.runtime.command.Json;
+import owlet.runtime.io.Failures;
 
 /** {@code owlet classify}: classify images with a model loaded once. */
 public final class ClassifyCommand implements Command {
@@ -69,7 +73,7 @@ public final class ClassifyCommand implements Command {
         Path modelPath = args.path("model");
         int top = args.integer("top", 5, 1, 100_000);
         float threshold = args.number("threshold", 0f);
-        int threads = args.integer("threads", Cli.defaultThreads(), 1, 256);
+        int threads = args.integer("threads", Interpreter.defaultThreads(), 1, 256);
         boolean json = args.flag("json");
         boolean raw = args.flag("raw");
         boolean recursive = args.flag("recursive");
@@ -127,7 +131,7 @@ public final class ClassifyCommand implements Command {
                     }
                     images.addAll(found);
                 } catch (IOException e) {
-                    fail(p, Cli.describe(e));
+                    fail(p, Failures.describe(e));
                 }
             }
             return images;
@@ -143,7 +147,7 @@ public final class ClassifyCommand implements Command {
                     List<Classification> results = classifier.classify(Images.read(image), top, threshold);
                     print(image, results, raw ? classifier.rawOutput() : null);
                 } catch (IOException e) {
-                    fail(image, Cli.describe(e));
+                    fail(image, Failures.describe(e));
                 } catch (Exception | OutOfMemoryError | StackOverflowError e) {
                     // Whatever one file does to the decoder or the model, the rest of the batch still runs.
                     fail(image, "internal error: " + e);

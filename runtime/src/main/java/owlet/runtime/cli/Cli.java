@@ -2,8 +2,6 @@ package owlet.runtime.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +9,9 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.ModelTooLargeException;
+import owlet.runtime.command.Command;
+import owlet.runtime.command.Args;
+import owlet.runtime.io.Failures;
 
 /**
  * The {@code owlet} command line: dispatches to a {@link Command} by name. Every error becomes one
@@ -78,7 +79,7 @@ public final class Cli {
             err.println("owlet " + command.name() + ": invalid model: " + e.getMessage());
             return 1;
         } catch (IOException e) {
-            err.println("owlet " + command.name() + ": " + describe(e));
+            err.println("owlet " + command.name() + ": " + Failures.describe(e));
             return 1;
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
             err.println("owlet " + command.name() + ": internal error: " + e);
@@ -116,22 +117,5 @@ public final class Cli {
         }
         String commit = System.getProperty("owlet.commit", "");
         return commit.isBlank() ? v : v + " (commit " + commit.strip() + ")";
-    }
-
-    /** Threads used when --threads is not given: the number of cores, at most 4. */
-    public static int defaultThreads() {
-        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    }
-
-    /** A one-line description of an I/O failure. */
-    public static String describe(IOException e) {
-        if (e instanceof NoSuchFileException n) {
-            return n.getFile() + ": no such file";
-        }
-        if (e instanceof AccessDeniedException a) {
-            return a.getFile() + ": permission denied";
-        }
-        String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m;
     }
 }

@@ -11,21 +11,19 @@ import java.util.Set;
 import owlet.runtime.api.Detection;
 import owlet.runtime.api.Detector;
 import owlet.runtime.api.Labels;
-import owlet.runtime.image.Canvas;
 import owlet.runtime.image.Images;
 import owlet.runtime.image.PngEncoder;
 import owlet.runtime.image.RgbImage;
 import owlet.runtime.io.InputFiles;
 import owlet.runtime.model.Model;
+import owlet.runtime.command.Command;
+import owlet.runtime.command.Args;
+import owlet.runtime.command.Json;
+import owlet.runtime.io.Failures;
+import owlet.runtime.api.Interpreter;
 
 /** {@code owlet detect}: find objects in images with an SSD detection model loaded once. */
 public final class DetectCommand implements Command {
-    /** Detections scoring below this are not reported unless a threshold is given (detect, owlet run). */
-    public static final float DEFAULT_THRESHOLD = 0.5f;
-    /** Box colours, by class id. */
-    private static final int[] PALETTE = {0xFF4040, 0x40FF40, 0x4080FF, 0xFFFF40, 0xFF40FF, 0x40FFFF, 0xFF9020,
-        0xB070FF};
-
     @Override
     public String name() {
         return "detect";
@@ -68,8 +66,8 @@ public final class DetectCommand implements Command {
                 Set.of("json", "raw"));
         Path modelPath = args.path("model");
         int top = args.integer("top", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
-        float threshold = args.number("threshold", DEFAULT_THRESHOLD);
-        int threads = args.integer("threads", Cli.defaultThreads(), 1, 256);
+        float threshold = args.number("threshold", Detector.DEFAULT_THRESHOLD);
+        int threads = args.integer("threads", Interpreter.defaultThreads(), 1, 256);
         boolean json = args.flag("json");
         boolean raw = args.flag("raw");
         String draw = args.string("draw", null);
@@ -118,7 +116,7 @@ public final class DetectCommand implements Command {
         try {
             img = Images.read(image);
         } catch (IOException | RuntimeException | OutOfMemoryError e) { // one file never ends the batch
-            String msg = e instanceof IOException io ? Cli.describe(io) : e.toString();
+            String msg = e instanceof IOException io ? Failures.describe(io) : e.toString();
             String name = image.toString();
             String line = msg.contains(name) ? msg : name + ": " + msg;
             if (json) {
@@ -156,9 +154,9 @@ public final class DetectCommand implements Command {
         if (drawDir != null) {
             Path target = drawDir.resolve(stem(image) + ".png");
             try {
-                save(drawn(img, found), target);
+                save(Detector.drawn(img, found), target);
             } catch (IOException e) {
-                err.println("owlet detect: " + target + ": " + Cli.describe(e));
+                err.println("owlet detect: " + target + ": " + Failures.describe(e));
                 return false;
             }
         }
@@ -169,21 +167,6 @@ public final class DetectCommand implements Command {
         String name = image.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;
-    }
-
-    /** A copy of {@code image} with each detection's box and "label score" caption drawn on it. */
-    public static RgbImage drawn(RgbImage image, List<Detection> detections) {
-        RgbImage copy = new RgbImage(image.width(), image.height(), image.rgb().clone());
-        // Lowest score first, so the best detection's caption ends up on top.
-        for (int i = detections.size() - 1; i >= 0; i--) {
-            Detection d = detections.get(i);
-            Detection.Box px = d.box().inPixels(image.width(), image.height());
-            String caption = d.label() + " " + String.format(Locale.ROOT, "%.2f", d.score());
-            Canvas.labelledBox(copy, (int) Math.floor(px.xmin()), (int) Math.floor(px.ymin()),
-                    (int) Math.ceil(px.xmax()) - 1, (int) Math.ceil(px.ymax()) - 1, caption,
-                    PALETTE[Math.floorMod(d.classId(), PALETTE.length)]);
-        }
-        return copy;
     }
 
     /** Writes a drawn picture as PNG (the one place that chooses the file format). */

@@ -4,10 +4,13 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Set;
 import owlet.runtime.graph.ExecutionPlan;
-import owlet.runtime.graph.OpCost;
+import owlet.runtime.model.OpCost;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.Operator;
 import owlet.runtime.model.Tensor;
+import owlet.runtime.command.Command;
+import owlet.runtime.command.Args;
+import owlet.runtime.command.Json;
 
 /** {@code owlet inspect}: operators, shapes, cost and arena of a model. */
 public final class InspectCommand implements Command {

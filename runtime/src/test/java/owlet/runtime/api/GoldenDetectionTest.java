@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import owlet.runtime.Shared;
-import owlet.runtime.cli.Json;
+import owlet.runtime.command.Json;
 import owlet.runtime.image.Images;
 import owlet.runtime.image.RgbImage;
 import owlet.runtime.model.Model;

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import owlet.runtime.Shared;
-import owlet.runtime.cli.Json;
+import owlet.runtime.command.Json;
 import owlet.runtime.image.Images;
 import owlet.runtime.image.RgbImage;
 import owlet.runtime.model.Model;

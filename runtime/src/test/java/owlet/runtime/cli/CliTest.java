@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import owlet.runtime.Shared;
 import owlet.runtime.io.InputFilesTest;
+import owlet.runtime.command.Json;
 
 class CliTest {
 

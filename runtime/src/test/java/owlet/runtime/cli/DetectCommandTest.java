@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import owlet.runtime.Shared;
 import owlet.runtime.image.Images;
 import owlet.runtime.image.RgbImage;
+import owlet.runtime.command.Json;
 
 /** {@code owlet detect} end to end on the shared SSD model. */
 class DetectCommandTest {

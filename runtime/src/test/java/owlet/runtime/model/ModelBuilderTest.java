@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 import owlet.runtime.api.Interpreter;
-import owlet.runtime.graph.OpCost;
 
 /** Graphs built in memory: checked like a file, runnable, and costed with or without weight bytes. */
 class ModelBuilderTest {

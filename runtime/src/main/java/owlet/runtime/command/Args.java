@@ -1,4 +1,4 @@
-package owlet.runtime.cli;
+package owlet.runtime.command;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

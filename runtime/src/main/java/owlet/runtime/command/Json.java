@@ -1,4 +1,4 @@
-package owlet.runtime.cli;
+package owlet.runtime.command;
 
 import java.util.List;
 import owlet.runtime.api.Classification;

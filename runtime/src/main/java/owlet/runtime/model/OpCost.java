@@ -1,8 +1,5 @@
-package owlet.runtime.graph;
+package owlet.runtime.model;
 
-import owlet.runtime.model.Model;
-import owlet.runtime.model.Operator;
-import owlet.runtime.model.Tensor;
 
 /**
  * Mult-adds and parameters of one operator: a convolution costs one mult-add per filter tap per output
