@@ -87,7 +87,7 @@ class SeedsTest {
     void everyConfigSeedLoads() throws Exception {
         for (Path p : seeds("ConfigFuzzTestInputs/load")) {
             DeviceConfig config = DeviceConfig.load(p);
-            assertEquals("model.tflite", config.model().getFileName().toString(), p.toString());
+            assertEquals("model.tflite", config.model().file().getFileName().toString(), p.toString());
         }
     }
 }
