@@ -49,21 +49,6 @@ public final class Pi4jGpio implements AutoCloseable {
     static final String MOCK_INPUT = "mock-digital-input";
     static final String MOCK_OUTPUT = "mock-digital-output";
 
-    private static Pi4jGpio mockPlatform() throws IOException {
-        Context context;
-        try {
-            context = Pi4J.newContextBuilder().autoDetectProviders().build();
-        } catch (RuntimeException e) {
-            throw new IOException("GPIO: Pi4J could not start: " + e.getMessage(), e);
-        }
-        if (!context.hasProvider(MOCK_INPUT) || !context.hasProvider(MOCK_OUTPUT)) {
-            context.shutdown();
-            throw new IOException("GPIO: -D" + PROPERTY + "=mock needs Pi4J's mock plugin on the module path"
-                    + " (in an image: OWLET_MODULE_PATH=pi4j-plugin-mock-VERSION.jar); it is for tests");
-        }
-        return new Pi4jGpio(context, MOCK_INPUT, MOCK_OUTPUT);
-    }
-
     /**
      * A context on the real GPIO through the GpioD provider, after checking that this user may use the
      * GPIO devices.
@@ -72,23 +57,30 @@ public final class Pi4jGpio implements AutoCloseable {
      */
     public static Pi4jGpio onThisMachine() throws IOException {
         if ("mock".equals(System.getProperty(PROPERTY))) {
-            return mockPlatform();
+            return withProviders(MOCK_INPUT, MOCK_OUTPUT, "-D" + PROPERTY + "=mock needs Pi4J's mock plugin on the"
+                    + " module path (in an image: OWLET_MODULE_PATH=pi4j-plugin-mock-VERSION.jar); it is for tests");
         }
         Optional<String> problem = GpioAccess.problem(Path.of("/dev"));
         if (problem.isPresent()) {
             throw new IOException("GPIO: " + problem.get());
         }
+        return withProviders(GPIOD_INPUT, GPIOD_OUTPUT,
+                "Pi4J's GpioD provider (pi4j-plugin-gpiod) is not on the module path");
+    }
+
+    /** A context of the providers Pi4J finds, using the two given; {@code missing} says why they may not be there. */
+    private static Pi4jGpio withProviders(String input, String output, String missing) throws IOException {
         Context context;
         try {
             context = Pi4J.newContextBuilder().autoDetectProviders().build();
         } catch (RuntimeException e) {
             throw new IOException("GPIO: Pi4J could not start: " + e.getMessage(), e);
         }
-        if (!context.hasProvider(GPIOD_INPUT) || !context.hasProvider(GPIOD_OUTPUT)) {
+        if (!context.hasProvider(input) || !context.hasProvider(output)) {
             context.shutdown();
-            throw new IOException("GPIO: Pi4J's GpioD provider (pi4j-plugin-gpiod) is not on the module path");
+            throw new IOException("GPIO: " + missing);
         }
-        return new Pi4jGpio(context, GPIOD_INPUT, GPIOD_OUTPUT);
+        return new Pi4jGpio(context, input, output);
     }
 
     public Context context() {
