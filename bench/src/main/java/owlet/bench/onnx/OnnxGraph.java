@@ -1,5 +1,6 @@
 package owlet.bench.onnx;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,8 @@ final class OnnxGraph {
 
     /**
      * The node types of a serialized model (ModelProto.graph.node[].domain and op_type), counted: to see
-     * what ONNX Runtime's optimizer made of a graph it wrote back.
+     * what ONNX Runtime's optimizer made of a graph it wrote back. A node with the attribute
+     * {@code channels_last = 1} (ONNX Runtime's NHWC kernels) counts as "TYPE (NHWC)".
      */
     static Map<String, Integer> countNodes(byte[] model) {
         Map<String, Integer> counts = new TreeMap<>();
@@ -106,18 +108,34 @@ final class OnnxGraph {
                 ProtoReader n = g.message();
                 String opType = "";
                 String domain = "";
+                boolean channelsLast = false;
                 while (n.next()) {
                     switch (n.field()) {
-                        case 4 -> opType = new String(n.bytes(), java.nio.charset.StandardCharsets.UTF_8);
-                        case 7 -> domain = new String(n.bytes(), java.nio.charset.StandardCharsets.UTF_8);
+                        case 4 -> opType = new String(n.bytes(), StandardCharsets.UTF_8);
+                        case 7 -> domain = new String(n.bytes(), StandardCharsets.UTF_8);
+                        case 5 -> channelsLast |= isChannelsLast(n.message());
                         default -> n.skip();
                     }
                 }
-                counts.merge(domain.isEmpty() || domain.equals("ai.onnx") ? opType : domain + "." + opType, 1,
-                        Integer::sum);
+                String key = domain.isEmpty() || domain.equals("ai.onnx") ? opType : domain + "." + opType;
+                counts.merge(channelsLast ? key + " (NHWC)" : key, 1, Integer::sum);
             }
         }
         return counts;
+    }
+
+    /** Whether an AttributeProto (name 1, i 3) is {@code channels_last = 1}. */
+    private static boolean isChannelsLast(ProtoReader attribute) {
+        String name = "";
+        long value = 0;
+        while (attribute.next()) {
+            switch (attribute.field()) {
+                case 1 -> name = new String(attribute.bytes(), StandardCharsets.UTF_8);
+                case 3 -> value = attribute.int64();
+                default -> attribute.skip();
+            }
+        }
+        return name.equals("channels_last") && value == 1;
     }
 
     /** ValueInfoProto: name 1, type 2 = TypeProto{tensor_type 1 = {elem_type 1, shape 2 = {dim 1 = {dim_value 1}}}}. */

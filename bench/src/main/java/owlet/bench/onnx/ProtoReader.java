@@ -39,6 +39,15 @@ final class ProtoReader {
         return field;
     }
 
+    /** The current field's value as an integer (it must be a varint). */
+    long int64() {
+        if (wireType != 0) {
+            throw new IllegalArgumentException("protobuf: field " + field + " at byte " + pos
+                    + " has wire type " + wireType + ", expected 0 (varint)");
+        }
+        return varint();
+    }
+
     /** The current field's value as a nested message (it must be length-delimited). */
     ProtoReader message() {
         int length = length();

@@ -35,10 +35,11 @@ class OrtCheckTest {
 
         Map<String, Integer> optimized = r.optimized();
         int convs = r.exported().get("QLinearConv");
-        assertEquals(convs, optimized.getOrDefault("com.microsoft.QLinearConv", 0),
-                "every QLinearConv fused to ONNX Runtime's NHWC kernel: " + optimized);
+        assertEquals(convs, optimized.getOrDefault("com.microsoft.QLinearConv (NHWC)", 0),
+                "every QLinearConv made ONNX Runtime's NHWC QLinearConv: " + optimized);
         assertFalse(optimized.containsKey("Conv") || optimized.containsKey("QLinearConv")
-                || optimized.containsKey("ConvInteger"), "no other convolution left: " + optimized);
+                || optimized.containsKey("ConvInteger") || optimized.containsKey("com.microsoft.QLinearConv"),
+                "no other convolution left: " + optimized);
     }
 
     /** ../shared beside the checkout: from the bench module's directory, ../../shared. */
