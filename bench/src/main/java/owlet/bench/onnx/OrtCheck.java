@@ -2,6 +2,7 @@ package owlet.bench.onnx;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ public final class OrtCheck {
     public static void main(String[] argv) throws Exception {
         Path shared = Path.of("../shared");
         Path optimizedDir = null;
-        List<String> models = new java.util.ArrayList<>();
+        List<String> models = new ArrayList<>();
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--shared" -> shared = Path.of(argv[++i]);

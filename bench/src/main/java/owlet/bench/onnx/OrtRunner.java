@@ -4,9 +4,11 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
@@ -52,6 +54,8 @@ public final class OrtRunner implements AutoCloseable {
             options.setInterOpNumThreads(1);
             if (optimizedModel != null) {
                 options.setOptimizedModelFilePath(optimizedModel.toString());
+                // Its warning that a graph optimized at this level may hold hardware-specific kernels.
+                options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             }
             session = env.createSession(converted.bytes(), options);
         }
@@ -79,7 +83,7 @@ public final class OrtRunner implements AutoCloseable {
 
     /** The model's input bytes (NHWC, as TFLite and Owlet take them), transposed to NCHW when they changed. */
     public void setInput(byte[] nhwc) {
-        if (lastInput == null || !java.util.Arrays.equals(lastInput, nhwc)) {
+        if (lastInput == null || !Arrays.equals(lastInput, nhwc)) {
             in.clear();
             in.put(TfLiteToOnnx.toNchw(nhwc, height, width, channels));
             lastInput = nhwc.clone();
@@ -87,8 +91,9 @@ public final class OrtRunner implements AutoCloseable {
     }
 
     public void run() {
-        try (OrtSession.Result result = session.run(inputs, outputs)) {
-            // The output is the pinned buffer; the result owns nothing else.
+        try {
+            // The output goes to the pinned buffer; the result owns nothing else.
+            session.run(inputs, outputs).close();
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime run failed: " + e.getMessage(), e);
         }

@@ -2,6 +2,8 @@ package owlet.bench.onnx;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -198,7 +200,7 @@ public final class TfLiteToOnnx {
         } else {
             declareQuantization(w);
         }
-        List<String> inputs = new java.util.ArrayList<>(List.of(name(x), scale(x), zeroPoint(x), wName,
+        List<String> inputs = new ArrayList<>(List.of(name(x), scale(x), zeroPoint(x), wName,
                 wName + ".scale", wName + ".zp", scale(y), zeroPoint(y)));
         if (op.inputs().length > 2 && op.inputs()[2] >= 0) {
             Tensor b = tensor(op.inputs()[2]);
@@ -224,7 +226,7 @@ public final class TfLiteToOnnx {
         Tensor a = activation8(op, 0);
         Tensor b = activation8(op, 1);
         Tensor y = tensor(op.outputs()[0]);
-        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+        if (!Arrays.equals(a.shape(), b.shape())) {
             throw new InvalidModelException(op.describe() + ": " + a.describe() + " + " + b.describe()
                     + ": the ONNX export adds equal shapes only (NCHW would broadcast differently)");
         }

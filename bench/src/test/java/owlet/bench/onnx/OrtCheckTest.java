@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,7 +18,7 @@ import org.junit.jupiter.params.provider.FieldSource;
  * labelled images, and run as fused quantized convolutions after ONNX Runtime's optimizer.
  */
 class OrtCheckTest {
-    static final java.util.List<String> MODELS = OrtCheck.MODELS;
+    static final List<String> MODELS = OrtCheck.MODELS;
 
     @TempDir
     Path tmp;

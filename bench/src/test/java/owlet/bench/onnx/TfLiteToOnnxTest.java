@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import owlet.runtime.api.Interpreter;
@@ -121,8 +122,8 @@ class TfLiteToOnnxTest {
             }
         }
         byte[] expected = {0, 1, 2, 10, 11, 12, 100, 101, 102, 110, 111, 112};
-        assertEquals(java.util.Arrays.toString(expected),
-                java.util.Arrays.toString(TfLiteToOnnx.toNchw(nhwc, 2, 3, 2)));
+        assertEquals(Arrays.toString(expected),
+                Arrays.toString(TfLiteToOnnx.toNchw(nhwc, 2, 3, 2)));
     }
 
     /**
