@@ -1,5 +1,6 @@
 package owlet.bench.onnx;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import owlet.runtime.image.Images;
 import owlet.runtime.image.RgbImage;
+import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.TensorType;
 
@@ -59,7 +61,14 @@ public final class OrtCheck {
                 + " top-1 correct, TFLite / ORT | exported graph | ONNX Runtime's optimized graph |");
         System.out.println("|---|---:|---:|---:|---:|---:|---|---|");
         for (String name : models) {
-            Result r = check(shared, name, dir.resolve(name + ".optimized.onnx"));
+            Result r;
+            try {
+                r = check(shared, name, dir.resolve(name + ".optimized.onnx"));
+            } catch (IOException | InvalidModelException | IllegalArgumentException e) {
+                System.err.println("OrtCheck: " + name + ": " + e);
+                System.exit(2);
+                return;
+            }
             System.out.printf("| %s | %d | %d | %d / %d | %d | %d / %d of %d | %s%s | %s |%n", r.model(), r.images(),
                     r.top1Equal(), r.bytesDiffering(), r.bytes(), r.maxDifference(), r.tfliteCorrect(),
                     r.ortCorrect(), r.labelled(), r.exported(),
