@@ -3,6 +3,8 @@ package owlet.bench;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.GetOpNameByRegistration;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteBuiltinDelegate;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,20 +27,22 @@ import org.bytedeco.tensorflowlite.FlatBufferModel;
 import org.bytedeco.tensorflowlite.InterpreterBuilder;
 import org.bytedeco.tensorflowlite.TfLiteDelegate;
 import org.bytedeco.tensorflowlite.TfLiteRegistration;
+import owlet.bench.onnx.OrtRunner;
 import owlet.runtime.api.Interpreter;
 import owlet.runtime.model.OpCost;
 import owlet.runtime.kernels.VectorSupport;
+import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.TensorType;
 
 /**
- * Owlet, TensorFlow Lite and TensorFlow Lite with its XNNPACK delegate (the bytedeco build a Java user
- * gets from Maven Central) on the same model and the same input, in one process, alternating one
- * inference of each, so all see the same machine state. Prints per model and thread count the median and
- * p90 latency of each engine, the ratios Owlet/TFLite and Owlet/XNNPACK of the medians, Owlet's
- * mult-adds per second at its median, how each engine's output bytes compare with Owlet's (how many
- * differ and by how much at most: XNNPACK may round differently), and how many of the model's nodes
- * XNNPACK took.
+ * Owlet, TensorFlow Lite, TensorFlow Lite with its XNNPACK delegate (the bytedeco build a Java user
+ * gets from Maven Central) and ONNX Runtime on the same model and the same input, in one process,
+ * alternating one inference of each, so all see the same machine state. Prints per model and thread count
+ * the median and p90 latency of each engine, the ratios Owlet/TFLite, Owlet/XNNPACK and Owlet/ORT of the
+ * medians, Owlet's mult-adds per second at its median, how each engine's output bytes compare with
+ * Owlet's (how many differ and by how much at most: XNNPACK and ONNX Runtime may round differently), and
+ * how many of the model's nodes XNNPACK took.
  *
  * <ul>
  *   <li><b>TFLite</b>: the default {@code BuiltinOpResolver}. The XNNPACK delegate that it applies by
@@ -51,13 +55,20 @@ import owlet.runtime.model.TensorType;
  *       bench built and run on JDK 22+; otherwise, or if the delegate takes no node of a model, its row
  *       says why instead of a time. Owlet then runs on that JDK too, not on the project's JDK 17: the
  *       first line of the output names the JVM.
+ *   <li><b>ORT</b>: ONNX Runtime ({@code com.microsoft.onnxruntime:onnxruntime}, CPU) on the model
+ *       converted by {@link owlet.bench.onnx.TfLiteToOnnx} to an ONNX graph of QLinear operators, run by
+ *       {@link OrtRunner}: all graph optimizations, intra-op threads = the row's thread count (the calling
+ *       thread is one of them), one inter-op thread, ONNX Runtime's defaults otherwise (its pool threads
+ *       spin between tasks, {@code session.intra_op.allow_spinning=1}). Its graph is NCHW: the input bytes
+ *       are transposed once, outside the timing, into a direct buffer the session reads, and the output is
+ *       a pinned direct buffer, so the timing is the session run and its JNI call. Works on JDK 17.
  * </ul>
  *
  * <pre>
  * JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 mvn -B -Pbench -pl bench -am package -DskipTests
  * $JAVA_HOME/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *     -cp bench/target/classes:$(cat bench/target/classpath.txt) owlet.bench.CompareWithTfLite \
- *     [--models DIR] [--runs N] [--warmup N] [--threads 1,2] [--engines owlet,tflite,xnnpack] \
+ *     [--models DIR] [--runs N] [--warmup N] [--threads 1,2] [--engines owlet,tflite,xnnpack,ort] \
  *     [--pause-ms N] [MODEL...]
  * </pre>
  *
@@ -74,7 +85,7 @@ public final class CompareWithTfLite {
 
     /** The engines, in the order they run within one round and appear in the table. */
     private enum Kind {
-        OWLET("Owlet"), TFLITE("TFLite"), XNNPACK("XNNPACK");
+        OWLET("Owlet"), TFLITE("TFLite"), XNNPACK("XNNPACK"), ORT("ORT");
 
         final String label;
 
@@ -131,9 +142,10 @@ public final class CompareWithTfLite {
                 Runtime.getRuntime().availableProcessors(), VectorSupport.describe(), runs, warmup,
                 pauseMs >= 0 ? "pause " + pauseMs + " ms before each run" : "pause 50 ms before each run with 2+ threads",
                 String.join(", ", engines.stream().map(k -> k.label).toList()),
-                !engines.contains(Kind.XNNPACK) ? ""
+                (!engines.contains(Kind.XNNPACK) ? ""
                         : xnnpack != null ? "; XNNPACK: C API delegate, flags QS8|QU8"
-                        : "; XNNPACK unavailable: " + xnnpackMissing);
+                        : "; XNNPACK unavailable: " + xnnpackMissing)
+                        + (engines.contains(Kind.ORT) ? "; ONNX Runtime " + ortVersion() : ""));
         Table table = new Table(engines);
         System.out.println(table.header());
         System.out.println(table.alignment());
@@ -152,11 +164,11 @@ public final class CompareWithTfLite {
             try {
                 engines.add(Kind.valueOf(name.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--engines: unknown engine '" + name + "' (owlet, tflite, xnnpack)", e);
+                throw new IllegalArgumentException("--engines: unknown engine '" + name + "' (owlet, tflite, xnnpack, ort)", e);
             }
         }
         if (engines.isEmpty()) {
-            throw new IllegalArgumentException("--engines: none given (owlet, tflite, xnnpack)");
+            throw new IllegalArgumentException("--engines: none given (owlet, tflite, xnnpack, ort)");
         }
         return engines;
     }
@@ -196,6 +208,15 @@ public final class CompareWithTfLite {
                         } catch (RuntimeException e) {
                             String why = e.getMessage() != null ? e.getMessage() : e.toString();
                             results.put(kind, new Result(null, null, null, why));
+                            continue;
+                        }
+                    }
+                    case ORT -> {
+                        try {
+                            engines.add(new OrtEngine(new OrtRunner(model, threads, null)));
+                        } catch (InvalidModelException | OrtException e) {
+                            System.err.println("CompareWithTfLite: " + name + ": ORT not run: " + e.getMessage());
+                            results.put(kind, new Result(null, null, null, e.getMessage()));
                             continue;
                         }
                     }
@@ -384,6 +405,33 @@ public final class CompareWithTfLite {
         public void close() {
             interpreter.close();
         }
+    }
+
+    /** ONNX Runtime on the converted graph; setInput transposes to NCHW only when the bytes changed. */
+    private record OrtEngine(OrtRunner runner) implements Engine {
+        @Override
+        public void setInput(byte[] input) {
+            runner.setInput(input);
+        }
+
+        @Override
+        public void run() {
+            runner.run();
+        }
+
+        @Override
+        public void output(byte[] dst) {
+            runner.output(dst);
+        }
+
+        @Override
+        public void close() {
+            runner.close();
+        }
+    }
+
+    private static String ortVersion() {
+        return OrtEnvironment.getEnvironment().getVersion();
     }
 
     /** A TensorFlow Lite interpreter: the default resolver, or no default delegate and an XNNPACK one. */
