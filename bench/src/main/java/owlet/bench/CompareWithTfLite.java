@@ -5,6 +5,9 @@ import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteBuiltinDe
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -181,7 +184,7 @@ public final class CompareWithTfLite {
     }
 
     /** One row's worth of results, and what the table needs of the model. */
-    private record Row(String name, int threads, double multAdds, boolean unsignedOutput, Map<Kind, Result> results) {
+    private record Row(String name, int threads, double multAdds, TensorType outputType, Map<Kind, Result> results) {
     }
 
     private static Row compare(Path file, String name, int threads, int runs, int warmup, int pauseMillis,
@@ -189,7 +192,7 @@ public final class CompareWithTfLite {
         Model model = Model.load(file);
         byte[] input = new byte[model.input(0).elementCount()];
         new Random(42).nextBytes(input);
-        int outputBytes = model.output(0).elementCount();
+        int outputBytes = model.output(0).byteSize();
         Map<Kind, Result> results = new EnumMap<>(Kind.class);
         List<Kind> running = new ArrayList<>();
         List<Engine> engines = new ArrayList<>();
@@ -253,8 +256,7 @@ public final class CompareWithTfLite {
                 engine.close();
             }
         }
-        return new Row(name, threads, OpCost.totalMultAdds(model), model.output(0).type() == TensorType.UINT8,
-                results);
+        return new Row(name, threads, OpCost.totalMultAdds(model), model.output(0).type(), results);
     }
 
     /** The markdown table: its columns depend on the engines chosen. */
@@ -322,7 +324,7 @@ public final class CompareWithTfLite {
             for (Kind k : comparedKinds()) {
                 Result r = row.results().get(k);
                 cells.add(ref.missing() != null || r.missing() != null ? "n/a"
-                        : compareBytes(ref.output(), r.output(), row.unsignedOutput()));
+                        : compareOutputs(ref.output(), r.output(), row.outputType()));
             }
             if (kinds.contains(Kind.XNNPACK)) {
                 Result r = row.results().get(Kind.XNNPACK);
@@ -351,9 +353,27 @@ public final class CompareWithTfLite {
     }
 
     /**
-     * "yes" when the outputs are byte for byte equal; otherwise how many bytes differ and the largest
-     * difference between the quantized values (read as uint8 or int8, as the output tensor is).
+     * "yes" when the outputs are byte for byte equal; otherwise how many values differ and the largest
+     * difference: between the quantized values (read as uint8 or int8, as the output tensor is), or, for
+     * a float32 output (a detector's boxes), between the floats.
      */
+    static String compareOutputs(byte[] expected, byte[] actual, TensorType type) {
+        if (type == TensorType.FLOAT32) {
+            FloatBuffer e = ByteBuffer.wrap(expected).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            FloatBuffer a = ByteBuffer.wrap(actual).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            int differ = 0;
+            double max = 0;
+            for (int i = 0; i < e.limit(); i++) {
+                if (Float.floatToRawIntBits(e.get(i)) != Float.floatToRawIntBits(a.get(i))) {
+                    differ++;
+                    max = Math.max(max, Math.abs((double) e.get(i) - a.get(i)));
+                }
+            }
+            return differ == 0 ? "yes" : String.format("NO: %d/%d floats differ, max %.3g", differ, e.limit(), max);
+        }
+        return compareBytes(expected, actual, type == TensorType.UINT8);
+    }
+
     static String compareBytes(byte[] expected, byte[] actual, boolean unsigned) {
         int differ = 0;
         int max = 0;
@@ -368,7 +388,7 @@ public final class CompareWithTfLite {
         return differ == 0 ? "yes" : String.format("NO: %d/%d differ, max %d", differ, expected.length, max);
     }
 
-    /** One inference engine under test, 8-bit input and output 0 only. */
+    /** One inference engine under test, 8-bit input and output 0 only (its bytes, little-endian if float32). */
     private interface Engine extends AutoCloseable {
         void setInput(byte[] input);
 
@@ -398,7 +418,13 @@ public final class CompareWithTfLite {
 
         @Override
         public void output(byte[] dst) {
-            interpreter.output(0, dst);
+            if (interpreter.outputTensor(0).type() == TensorType.FLOAT32) {
+                float[] values = new float[dst.length / Float.BYTES];
+                interpreter.outputAsFloat(0, values);
+                ByteBuffer.wrap(dst).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
+            } else {
+                interpreter.output(0, dst);
+            }
         }
 
         @Override
