@@ -1,65 +1,104 @@
 package owlet.runtime.api;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import owlet.runtime.kernels.support.PartitionedKernel;
 
 /**
  * A fixed set of worker threads, created once, that run the parts of one {@link PartitionedKernel} at a
- * time together with the calling thread: the caller runs part 0, worker {@code i} part {@code i}.
+ * time together with the calling thread. Parts are claimed, not assigned: the caller and every worker take
+ * the next unclaimed part until none is left, so a worker that does not get a core in time (another
+ * process has it) costs nothing but its absence: the caller runs its parts, and an operator is never
+ * slower than on one thread by more than the part a descheduled worker has already claimed. A part runs
+ * on whichever thread claimed it; per-part scratch is indexed by the part, so that is safe.
  *
- * <p>Dispatch allocates nothing. The caller publishes the kernel and arena, then bumps a volatile
- * generation counter; workers wait for the counter to move, spinning for up to {@link #SPIN_NANOS} (the
- * next op of an inference follows within microseconds, and waking a parked thread costs tens of
- * microseconds, more in a virtual machine) and then parking, so a pool costs no CPU between inferences.
- * Each worker counts down {@link #pending} when its part is done; the caller waits for zero the same way. The volatile writes and reads order the arena: everything
- * the caller wrote before the bump is visible to the workers, everything a worker wrote before its count
- * down is visible to the caller after it sees zero.
+ * <p>Dispatch allocates nothing. The caller publishes the kernel and arena, opens the claims for the new
+ * generation, then bumps a volatile generation counter; workers wait for the counter to move, spinning
+ * for up to {@link #spinNanos} (the next op of an inference follows within microseconds, and waking a
+ * parked thread costs tens of microseconds, more in a virtual machine) and then parking, so a pool costs
+ * no CPU between inferences. A claim is a compare-and-set of one {@code long} holding the generation and
+ * the next part: a worker still looking for work of an earlier generation can never take a part of the
+ * next one, and it reads the kernel and arena only after its claim succeeded (the caller cannot have
+ * moved on while a part is unclaimed). Each finished part counts down {@link #pending}; the caller waits
+ * for zero the same way the workers wait. The volatile writes and reads order the arena: everything the
+ * caller wrote before opening the claims is visible to the thread that claims a part, everything a thread
+ * wrote before its count down is visible to the caller after it sees zero.
  *
  * <p>Parking uses a Dekker handshake: a worker announces {@code parked} before re-checking the
  * generation, and the caller reads {@code parked} after the bump, so at least one of them sees the
  * other's write and no wake-up is lost; the caller skips the unpark system call for spinning workers,
- * and the last worker to finish likewise for a spinning caller.
+ * and the thread finishing the last part likewise for a spinning caller.
  *
  * <p>Threads are daemons named {@code owlet-worker-N}; {@link #close()} stops them.
  */
 final class WorkerPool implements AutoCloseable {
     /**
-     * How long a waiting thread spins before it parks: longer than the longest operator that runs on the
-     * caller alone, so workers stay awake through an inference. 2048 spins (about 40 µs here) let them
-     * park between ops and left V2 1.0/224 at 1.03x on two threads.
+     * How long a waiting thread spins before it parks, by default: longer than the longest operator that
+     * runs on the caller alone, so workers stay awake through an inference. The system property
+     * {@code owlet.spin-us} (microseconds, 0 = park at once) sets it for measurements; BENCHMARKS.md,
+     * "Threads under load", has what each choice cost.
      */
-    static final long SPIN_NANOS = 1_000_000;
+    static final long DEFAULT_SPIN_NANOS = 1_000_000;
     /** Spins between two clock reads. */
     private static final int SPINS_PER_CHECK = 64;
+    /** Bits of {@link #claims} that hold the next part; the generation is above them. */
+    private static final int PART_BITS = 16;
     private static final AtomicInteger POOLS = new AtomicInteger();
 
+    private final long spinNanos = spinNanos();
     private final Worker[] workers;
     private final int parts;
+    /** Parts not yet finished in this generation. */
     private final AtomicInteger pending = new AtomicInteger();
+    /** {@code generation << PART_BITS | next unclaimed part}. */
+    private final AtomicLong claims = new AtomicLong();
     private volatile long generation;
     private volatile boolean closed;
     private volatile Thread caller;
     /** Whether the caller is (about to be) parked waiting for the parts: the same handshake as {@code parked}. */
     private volatile boolean callerParked;
     private volatile Throwable failure;
-    // Written by the caller before the generation bump, read by the workers after it.
+    // Written by the caller before the claims open, read by a thread after its claim succeeds.
     private PartitionedKernel task;
     private byte[] arena;
 
     /** A pool that splits work into {@code parts} parts: the caller and {@code parts - 1} workers. */
     WorkerPool(int parts) {
-        if (parts < 2) {
-            throw new IllegalArgumentException("a worker pool needs at least 2 parts, got " + parts);
+        this(parts, true);
+    }
+
+    /**
+     * With {@code startWorkers} false the workers are made but never started: every part then runs on the
+     * caller, as when the workers never get a core (for tests).
+     */
+    WorkerPool(int parts, boolean startWorkers) {
+        if (parts < 2 || parts >= 1 << PART_BITS) {
+            throw new IllegalArgumentException("a worker pool needs 2 to " + ((1 << PART_BITS) - 1)
+                    + " parts, got " + parts);
         }
         this.parts = parts;
         this.workers = new Worker[parts - 1];
         int pool = POOLS.incrementAndGet();
         for (int i = 0; i < workers.length; i++) {
-            workers[i] = new Worker(this, i + 1);
+            workers[i] = new Worker(this);
             workers[i].setName("owlet-worker-" + pool + "-" + (i + 1));
             workers[i].setDaemon(true);
-            workers[i].start();
+            if (startWorkers) {
+                workers[i].start();
+            }
+        }
+    }
+
+    private static long spinNanos() {
+        String us = System.getProperty("owlet.spin-us");
+        if (us == null) {
+            return DEFAULT_SPIN_NANOS;
+        }
+        try {
+            return Math.max(0, Long.parseLong(us.trim())) * 1000;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("owlet.spin-us: not a number of microseconds: '" + us + "'");
         }
     }
 
@@ -76,7 +115,7 @@ final class WorkerPool implements AutoCloseable {
         return ids;
     }
 
-    /** Runs all parts of {@code kernel}, part 0 on the calling thread; returns when every part is done. */
+    /** Runs all parts of {@code kernel}, the calling thread among those that run them; returns when all are done. */
     void run(PartitionedKernel kernel, byte[] arena) {
         if (closed) {
             throw new IllegalStateException("the interpreter was closed");
@@ -84,22 +123,19 @@ final class WorkerPool implements AutoCloseable {
         this.task = kernel;
         this.arena = arena;
         this.caller = Thread.currentThread();
-        pending.set(workers.length);
-        generation = generation + 1; // only the caller writes it
+        long g = generation + 1; // only the caller writes it
+        pending.set(parts);
+        claims.set(g << PART_BITS);
+        generation = g;
         for (Worker w : workers) {
             if (w.parked) {
                 LockSupport.unpark(w);
             }
         }
-        Throwable own = null;
-        try {
-            kernel.eval(arena, 0, parts);
-        } catch (RuntimeException | Error e) {
-            own = e;
-        }
+        Throwable own = runParts(g, true);
         long spinStart = System.nanoTime();
         int spins = 0;
-        boolean spinning = true;
+        boolean spinning = spinNanos > 0;
         while (pending.get() != 0) {
             if (spinning) {
                 Thread.onSpinWait();
@@ -125,9 +161,47 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Claims and runs parts of generation {@code g} until none is left. The caller gets its own failure
+     * back; a worker's is kept in {@link #failure} for the caller.
+     */
+    private Throwable runParts(long g, boolean onCaller) {
+        Throwable own = null;
+        int part;
+        while ((part = claim(g)) >= 0) {
+            try {
+                task.eval(arena, part, parts);
+            } catch (Throwable t) {
+                if (onCaller && own == null && (t instanceof RuntimeException || t instanceof Error)) {
+                    own = t;
+                } else {
+                    failure = t;
+                }
+            }
+            if (pending.decrementAndGet() == 0 && !onCaller && callerParked) {
+                LockSupport.unpark(caller);
+            }
+        }
+        return own;
+    }
+
+    /** The next unclaimed part of generation {@code g}, now claimed; -1 when none is left or g is over. */
+    private int claim(long g) {
+        while (true) {
+            long c = claims.get();
+            int next = (int) (c & ((1 << PART_BITS) - 1));
+            if (c >>> PART_BITS != g || next >= parts) {
+                return -1;
+            }
+            if (claims.compareAndSet(c, c + 1)) {
+                return next;
+            }
+        }
+    }
+
     /** Whether a thread that started spinning at {@code start} and has spun {@code spins} times goes on. */
-    private static boolean stillSpinning(int spins, long start) {
-        return spins % SPINS_PER_CHECK != 0 || System.nanoTime() - start < SPIN_NANOS;
+    private boolean stillSpinning(int spins, long start) {
+        return spins % SPINS_PER_CHECK != 0 || System.nanoTime() - start < spinNanos;
     }
 
     @Override
@@ -140,12 +214,10 @@ final class WorkerPool implements AutoCloseable {
 
     private static final class Worker extends Thread {
         private final WorkerPool pool;
-        private final int part;
         volatile boolean parked;
 
-        Worker(WorkerPool pool, int part) {
+        Worker(WorkerPool pool) {
             this.pool = pool;
-            this.part = part;
         }
 
         @Override
@@ -155,7 +227,7 @@ final class WorkerPool implements AutoCloseable {
             while (true) {
                 int spins = 0;
                 long spinStart = System.nanoTime();
-                boolean spinning = true;
+                boolean spinning = p.spinNanos > 0;
                 long g;
                 while ((g = p.generation) == seen) {
                     if (p.closed) {
@@ -163,7 +235,7 @@ final class WorkerPool implements AutoCloseable {
                     }
                     if (spinning) {
                         Thread.onSpinWait();
-                        spinning = stillSpinning(++spins, spinStart);
+                        spinning = p.stillSpinning(++spins, spinStart);
                     } else {
                         parked = true;
                         if (p.generation == seen && !p.closed) {
@@ -173,14 +245,7 @@ final class WorkerPool implements AutoCloseable {
                     }
                 }
                 seen = g;
-                try {
-                    p.task.eval(p.arena, part, p.parts);
-                } catch (Throwable t) {
-                    p.failure = t;
-                }
-                if (p.pending.decrementAndGet() == 0 && p.callerParked) {
-                    LockSupport.unpark(p.caller);
-                }
+                p.runParts(g, false);
             }
         }
     }
