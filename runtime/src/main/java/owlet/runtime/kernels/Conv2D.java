@@ -34,7 +34,7 @@ import owlet.runtime.quant.Rounding;
  *
  * <p>Hybrid ("dynamic-range" quantization): a float32 input and output with int8 weights, per-tensor or
  * per-channel (quantized_dimension 0), run as TFLite's hybrid kernels do ({@link HybridKernel}). Refused:
- * per-channel scales that are all equal (TFLite then computes with a scale of 0) and dilation.
+ * per-channel scales that are all equal (TFLite then computes with a scale of 0).
  *
  * <p>Kernels: {@link QuantizedKernel} is the reference and the fallback; when {@link VectorSupport#ENABLED},
  * quantized convolutions run as a packed GEMM (owlet.runtime.kernels.vector.ConvGemmVariant) with
@@ -112,10 +112,6 @@ public final class Conv2D {
     private static Kernel prepareHybrid(OpContext ctx, OperatorOptions.Conv2D o, Window w, Tensor in, Tensor filter,
                                         Tensor bias, Tensor out) throws InvalidModelException {
         ctx.requireType(out, "output", TensorType.FLOAT32);
-        if (o.dilationH() != 1 || o.dilationW() != 1) {
-            throw ctx.fail("dilation " + o.dilationH() + "x" + o.dilationW() + " with int8 weights on a float32 "
-                    + "input (hybrid) is not supported");
-        }
         HybridWeights weights = HybridWeights.prepare(ctx, filter, 0);
         if (weights.perChannel() && !weights.distinct()) {
             throw ctx.fail("int8 filter " + filter.describe() + " lists " + w.outC() + " per-channel scales, all "

@@ -249,7 +249,8 @@ public final class DepthwiseConv2D {
      * over {@code q - zp} (taps inside the input), then
      * {@code out = act(((float) acc * inputScale) * filterScale[oc] + bias[oc])} in float, in that order
      * (its DepthwiseConvHybridGeneral multiplies by the input scale first, unlike CONV_2D). {@link #w}
-     * reads the int8 copy, at {@link HybridInput#offset()}.
+     * reads the int8 copy, at {@link HybridInput#offset()}. Without a bias it adds nothing (TFLite 2.18
+     * crashes on such a model, so no oracle covers that case).
      */
     static final class HybridKernel implements Kernel {
         private final Window w;
