@@ -93,6 +93,14 @@ class HybridMatchesTfLiteTest {
             owlet.run();
             owlet.outputAsFloat(0, mine);
         }
+        // Split over three threads (the input quantized once, then ranges of rows or units): the same.
+        float[] threaded = new float[mine.length];
+        try (Interpreter owlet = Interpreter.create(parsed, 3)) {
+            owlet.setInput(0, x);
+            owlet.run();
+            owlet.outputAsFloat(0, threaded);
+        }
+        assertArrayEquals(mine, threaded, what + ": on three threads");
         byte[] theirs;
         try (TfLite tflite = new TfLite(file)) {
             theirs = tflite.runRaw(new byte[][] {floatBytes(x)}, 1)[0];
@@ -304,10 +312,11 @@ class HybridMatchesTfLiteTest {
     /**
      * Hybrid operators in one graph, so that each one's quantized input lives in the arena beside the
      * tensors live at its step: CONV_2D (stride 2, per-channel), DEPTHWISE_CONV_2D, CONV_2D 1x1 (per-tensor),
-     * RESHAPE and FULLY_CONNECTED (asymmetric inputs).
+     * RESHAPE and FULLY_CONNECTED (asymmetric inputs), on one thread and on two.
      */
-    @Test
-    void graphOfHybridOperators() throws Exception {
+    @ParameterizedTest(name = "{0} thread(s)")
+    @CsvSource({"1", "2"})
+    void graphOfHybridOperators(int threads) throws Exception {
         Random r = new Random(99);
         ModelBuilder b = new ModelBuilder("hybrid_graph").description("hybrid test");
         int in = b.tensor("in", TensorType.FLOAT32, new int[] {1, 16, 16, 3}, Quantization.NONE, null);
@@ -345,7 +354,8 @@ class HybridMatchesTfLiteTest {
         Model m = b.inputs(in).outputs(out).build();
         float[] x = randomFloats(r, 16 * 16 * 3, -1f, 1f);
         float[] mine = new float[10];
-        try (Interpreter owlet = Interpreter.create(Model.parse(ByteBuffer.wrap(ModelWriter.toBytes(m)), "graph"))) {
+        try (Interpreter owlet = Interpreter.create(Model.parse(ByteBuffer.wrap(ModelWriter.toBytes(m)), "graph"),
+                threads)) {
             owlet.setInput(0, x);
             owlet.run();
             owlet.outputAsFloat(0, mine);

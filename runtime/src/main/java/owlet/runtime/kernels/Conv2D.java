@@ -209,7 +209,7 @@ public final class Conv2D {
      * zero-point-padded taps, which is the sum over {@code q - zp} of the taps inside the input).
      * {@link #w} reads the int8 copy, at {@link HybridInput#offset()}.
      */
-    static final class HybridKernel implements Kernel {
+    static final class HybridKernel implements PartitionedKernel {
         private final Window w;
         private final short[] filter;
         private final float[] filterScales;
@@ -229,27 +229,35 @@ public final class Conv2D {
         }
 
         @Override
-        public void eval(byte[] arena) {
+        public void beforeParts(byte[] arena) {
             input.quantize(arena);
+        }
+
+        /** Part {@code part} of {@code parts}: a range of output rows (over batches × outH). */
+        @Override
+        public void eval(byte[] arena, int part, int parts) {
             byte[] q = input.bytes(arena);
             Window g = w;
             int inImage = g.inH() * g.inW() * g.inC();
-            int outPos = g.outOffset();
-            for (int b = 0; b < g.batches(); b++) {
+            int rows = g.batches() * g.outH();
+            int r0 = PartitionedKernel.begin(rows, part, parts);
+            int r1 = PartitionedKernel.begin(rows, part + 1, parts);
+            int outPos = g.outOffset() + 4 * r0 * g.outW() * g.outC();
+            for (int r = r0; r < r1; r++) {
+                int b = r / g.outH();
+                int oy = r - b * g.outH();
                 int inBase = g.inOffset() + b * inImage;
                 int inputOffset = -input.zeroPoint(b);
                 float inputScale = input.scale(b);
-                for (int oy = 0; oy < g.outH(); oy++) {
-                    int iy0 = oy * g.strideH() - g.padTop();
-                    for (int ox = 0; ox < g.outW(); ox++) {
-                        int ix0 = ox * g.strideW() - g.padLeft();
-                        for (int oc = 0; oc < g.outC(); oc++) {
-                            int fBase = oc * g.kh() * g.kw() * g.inC();
-                            int acc = dot(q, filter, g, inBase, iy0, ix0, fBase, inputOffset);
-                            float v = (float) acc * (inputScale * filterScales[oc]) + bias[oc];
-                            ArenaFloats.setFloat(arena, outPos, FloatClamp.apply(v, min, max));
-                            outPos += 4;
-                        }
+                int iy0 = oy * g.strideH() - g.padTop();
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int ix0 = ox * g.strideW() - g.padLeft();
+                    for (int oc = 0; oc < g.outC(); oc++) {
+                        int fBase = oc * g.kh() * g.kw() * g.inC();
+                        int acc = dot(q, filter, g, inBase, iy0, ix0, fBase, inputOffset);
+                        float v = (float) acc * (inputScale * filterScales[oc]) + bias[oc];
+                        ArenaFloats.setFloat(arena, outPos, FloatClamp.apply(v, min, max));
+                        outPos += 4;
                     }
                 }
             }

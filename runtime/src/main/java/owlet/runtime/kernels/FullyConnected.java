@@ -191,7 +191,7 @@ public final class FullyConnected {
      * asymmetric inputs TFLite subtracts {@code zp · Σ filter} from the sum over {@code q}, equal to the sum
      * over {@code q - zp} in int32.
      */
-    static final class HybridKernel implements Kernel {
+    static final class HybridKernel implements PartitionedKernel {
         private final Shape s;
         private final short[] filter;
         private final float[] filterScales;
@@ -211,16 +211,23 @@ public final class FullyConnected {
         }
 
         @Override
-        public void eval(byte[] arena) {
+        public void beforeParts(byte[] arena) {
             input.quantize(arena);
+        }
+
+        /** Part {@code part} of {@code parts}: a range of units, in every batch. */
+        @Override
+        public void eval(byte[] arena, int part, int parts) {
             byte[] q = input.bytes(arena);
             Shape g = s;
-            int outPos = g.outOffset();
+            int u0 = PartitionedKernel.begin(g.units(), part, parts);
+            int u1 = PartitionedKernel.begin(g.units(), part + 1, parts);
             for (int b = 0; b < g.batches(); b++) {
                 int ip = input.offset() + b * g.depth();
                 int inputOffset = -input.zeroPoint(b);
                 float inputScale = input.scale(b);
-                for (int u = 0; u < g.units(); u++) {
+                int outPos = g.outOffset() + 4 * (b * g.units() + u0);
+                for (int u = u0; u < u1; u++) {
                     int acc = dot(q, ip, filter, u * g.depth(), g.depth(), inputOffset);
                     float v = bias[u] + (float) acc * (inputScale * filterScales[u]);
                     ArenaFloats.setFloat(arena, outPos, FloatClamp.apply(v, min, max));

@@ -3,7 +3,6 @@ package owlet.runtime.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.management.ManagementFactory;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import owlet.runtime.HybridModels;
@@ -28,15 +27,13 @@ class ZeroAllocationTest {
         }
     }
 
-    /**
-     * A hybrid model (float32 activations, int8 weights): its quantized inputs live in the arena. One
-     * thread: hybrid kernels are not split, so such a model has no worker threads.
-     */
-    @Test
-    void hybridModelAllocatesZeroBytes() throws Exception {
-        try (Interpreter interpreter = Interpreter.create(HybridModels.graph(), 1)) {
+    /** A hybrid model (float32 activations, int8 weights): its quantized inputs live in the arena. */
+    @ParameterizedTest(name = "hybrid graph, {0} thread(s)")
+    @CsvSource({"1", "2"})
+    void hybridModelAllocatesZeroBytes(int threads) throws Exception {
+        try (Interpreter interpreter = Interpreter.create(HybridModels.graph(), threads)) {
             interpreter.setInput(0, HybridModels.input());
-            assertAllocatesNothing(interpreter, "hybrid graph", 1);
+            assertAllocatesNothing(interpreter, "hybrid graph", threads);
         }
     }
 
