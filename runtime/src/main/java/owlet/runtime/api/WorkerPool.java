@@ -120,6 +120,7 @@ final class WorkerPool implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the interpreter was closed");
         }
+        kernel.beforeParts(arena); // published to the workers by the volatile write of generation below
         this.task = kernel;
         this.arena = arena;
         this.caller = Thread.currentThread();

@@ -2,12 +2,17 @@ package owlet.runtime.cli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import owlet.runtime.graph.ExecutionPlan;
 import owlet.runtime.model.OpCost;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.Operator;
 import owlet.runtime.model.Tensor;
+import owlet.runtime.model.TensorType;
+import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.command.Command;
 import owlet.runtime.command.Args;
 import owlet.runtime.command.Json;
@@ -30,12 +35,13 @@ public final class InspectCommand implements Command {
                 usage: owlet inspect --model M [--json]
 
                 One line per operator: index, type, input shapes -> output shapes, mult-adds and
-                parameters; then totals, the arena size in bytes and the liveness lower bound (the most
-                activation bytes that must be live at once). The model is fully validated and prepared,
+                parameters; then how the model is quantized (uint8, int8, dynamic-range/hybrid: float32
+                activations with int8 weights, or none), totals, the arena size in bytes and the liveness
+                lower bound (the most activation bytes that must be live at once). The model is fully validated and prepared,
                 so a model that inspects cleanly runs.
 
                   --model M   .tflite file
-                  --json      one JSON document: {"model":...,"ops":[...],"mult_adds":...,...}
+                  --json      one JSON document: {"model":...,"ops":[...],"quantization":...,...}
                 """;
     }
 
@@ -72,15 +78,18 @@ public final class InspectCommand implements Command {
         }
         Tensor in = model.input(0);
         Tensor outT = model.output(0);
+        String quantization = quantization(model);
         if (json) {
             out.println("{\"model\":" + Json.string(model.source()) + ",\"ops\":[" + ops + "],\"operators\":"
-                    + model.operators().size() + ",\"mult_adds\":" + macs + ",\"params\":" + params
+                    + model.operators().size() + ",\"quantization\":" + Json.string(quantization)
+                    + ",\"mult_adds\":" + macs + ",\"params\":" + params
                     + ",\"arena_bytes\":" + plan.arenaSize() + ",\"arena_lower_bound\":" + plan.lowerBound()
                     + ",\"input\":" + Json.string(describe(in)) + ",\"output\":" + Json.string(describe(outT)) + "}");
         } else {
             out.printf("model     %s%n", model.source());
             out.printf("input     %s%n", describe(in));
             out.printf("output    %s%n", describe(outT));
+            out.printf("quantized %s%n", quantization);
             out.printf("operators %d%n", model.operators().size());
             out.printf("mult-adds %,d%n", macs);
             out.printf("params    %,d%n", params);
@@ -88,6 +97,46 @@ public final class InspectCommand implements Command {
                     plan.lowerBound(), plan.lowerBound() == 0 ? 1.0 : (double) plan.arenaSize() / plan.lowerBound());
         }
         return 0;
+    }
+
+    /**
+     * How the model is quantized, judged by its weighted operators (CONV_2D, DEPTHWISE_CONV_2D,
+     * FULLY_CONNECTED) from their input and filter types: "uint8" or "int8" (integer activations and
+     * weights), "dynamic-range (hybrid)" (float32 activations, int8 weights), "no (float32)"; a model that
+     * mixes them counts each kind.
+     */
+    static String quantization(Model model) {
+        Map<String, Integer> kinds = new LinkedHashMap<>();
+        int weighted = 0;
+        for (Operator op : model.operators()) {
+            if (op.op() != BuiltinOp.CONV_2D && op.op() != BuiltinOp.DEPTHWISE_CONV_2D
+                    && op.op() != BuiltinOp.FULLY_CONNECTED) {
+                continue;
+            }
+            TensorType input = model.tensor(op.inputs()[0]).type();
+            TensorType filter = model.tensor(op.inputs()[1]).type();
+            String kind = input == TensorType.FLOAT32 && filter == TensorType.INT8 ? "hybrid"
+                    : input == filter ? input.name().toLowerCase(Locale.ROOT)
+                    : input.name().toLowerCase(Locale.ROOT) + " with " + filter.name().toLowerCase(Locale.ROOT)
+                            + " weights";
+            kinds.merge(kind, 1, Integer::sum);
+            weighted++;
+        }
+        if (kinds.isEmpty()) {
+            return "unknown (no convolution or fully connected operators)";
+        }
+        if (kinds.size() > 1) {
+            StringBuilder b = new StringBuilder("mixed: ");
+            kinds.forEach((k, n) -> b.append(b.length() > 7 ? ", " : "").append(n).append(' ').append(k));
+            return b.append(" (of ").append(weighted).append(" weighted operators)").toString();
+        }
+        String kind = kinds.keySet().iterator().next();
+        return switch (kind) {
+            case "hybrid" -> "dynamic-range (hybrid): float32 activations, int8 weights";
+            case "uint8", "int8" -> kind + " (full integer)";
+            case "float32" -> "no (float32)";
+            default -> kind;
+        };
     }
 
     private static String shapes(Model model, int[] tensors) {

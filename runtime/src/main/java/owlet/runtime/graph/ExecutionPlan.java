@@ -17,7 +17,8 @@ import owlet.runtime.model.Tensor;
 /**
  * The static schedule of a model: operators run in file order (TFLite's order); each activation tensor
  * lives from the step that writes it (step 0 for graph inputs) to the last step that reads it (the end for
- * graph outputs), and the planner gives it a fixed offset in one arena. Built once per model.
+ * graph outputs), and the planner gives it a fixed offset in one arena. An operator that needs scratch
+ * ({@link Ops#scratchBytes}) gets a buffer in the same arena, live during its own step. Built once per model.
  */
 public final class ExecutionPlan {
     /** Refuse arenas above this size: no MobileNet needs more than a few MB. */
@@ -31,12 +32,17 @@ public final class ExecutionPlan {
 
     private final Model model;
     private final int[] offsets;
+    private final int[] scratchOffsets;
+    private final int[] scratchBytes;
     private final int arenaSize;
     private final long lowerBound;
 
-    private ExecutionPlan(Model model, int[] offsets, int arenaSize, long lowerBound) {
+    private ExecutionPlan(Model model, int[] offsets, int[] scratchOffsets, int[] scratchBytes, int arenaSize,
+                          long lowerBound) {
         this.model = model;
         this.offsets = offsets;
+        this.scratchOffsets = scratchOffsets;
+        this.scratchBytes = scratchBytes;
         this.arenaSize = arenaSize;
         this.lowerBound = lowerBound;
     }
@@ -109,13 +115,30 @@ public final class ExecutionPlan {
                     + constantBytes + ": constants shared by that many operators are not supported");
         }
         int[] live = java.util.stream.IntStream.range(0, n).filter(t -> first[t] >= 0).toArray();
-        int[] sizes = new int[live.length];
-        int[] f = new int[live.length];
-        int[] l = new int[live.length];
+        // Operator scratch (a hybrid operator's quantized input) is one more buffer, live during its step only.
+        int[] scratchBytes = new int[ops.size()];
+        int scratchCount = 0;
+        for (Operator op : ops) {
+            scratchBytes[op.index()] = Ops.scratchBytes(tensors, op);
+            scratchCount += scratchBytes[op.index()] > 0 ? 1 : 0;
+        }
+        int[] scratchOps = new int[scratchCount];
+        int[] sizes = new int[live.length + scratchCount];
+        int[] f = new int[sizes.length];
+        int[] l = new int[sizes.length];
         for (int k = 0; k < live.length; k++) {
             sizes[k] = tensors.get(live[k]).byteSize();
             f[k] = first[live[k]];
             l[k] = last[live[k]];
+        }
+        for (int i = 0, k = live.length; i < ops.size(); i++) {
+            if (scratchBytes[i] > 0) {
+                scratchOps[k - live.length] = i;
+                sizes[k] = scratchBytes[i];
+                f[k] = i;
+                l[k] = i;
+                k++;
+            }
         }
         long bound = ArenaPlanner.lowerBound(sizes, f, l);
         if (bound > MAX_ARENA_BYTES) {
@@ -138,7 +161,12 @@ public final class ExecutionPlan {
         for (int k = 0; k < live.length; k++) {
             offsets[live[k]] = placed[k];
         }
-        return new ExecutionPlan(model, offsets, (int) size, bound);
+        int[] scratchOffsets = new int[ops.size()];
+        Arrays.fill(scratchOffsets, -1);
+        for (int k = 0; k < scratchCount; k++) {
+            scratchOffsets[scratchOps[k]] = placed[live.length + k];
+        }
+        return new ExecutionPlan(model, offsets, scratchOffsets, scratchBytes, (int) size, bound);
     }
 
     /** Prepares one kernel per operator; each call gives fresh kernels (they may hold scratch space). */
@@ -156,7 +184,8 @@ public final class ExecutionPlan {
         Kernel[] kernels = new Kernel[ops.size()];
         for (Operator op : ops) {
             try {
-                kernels[op.index()] = Ops.prepare(new OpContext(model.tensors(), op, offsets, parts, vector));
+                kernels[op.index()] = Ops.prepare(new OpContext(model.tensors(), op, offsets, parts, vector,
+                        scratchOffsets[op.index()], scratchBytes[op.index()]));
             } catch (ArithmeticException | IllegalArgumentException e) {
                 throw new InvalidModelException(op.describe() + ": " + e.getMessage(), e);
             }

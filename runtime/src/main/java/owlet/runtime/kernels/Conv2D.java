@@ -14,6 +14,8 @@ import owlet.runtime.model.Padding;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
 import owlet.runtime.quant.ChannelRequant;
+import owlet.runtime.quant.HybridInput;
+import owlet.runtime.quant.HybridWeights;
 import owlet.runtime.quant.Quant8;
 import owlet.runtime.quant.Rounding;
 
@@ -29,6 +31,10 @@ import owlet.runtime.quant.Rounding;
  * <p>Rounding: TFLite's builtin int8 CONV_2D rounds the output stage ties toward +infinity (see
  * {@link FixedPoint#multiplyByQuantizedMultiplierTiesUp}); its uint8 kernel rounds ties away from zero and
  * uses the legacy single multiplier ({@link ChannelRequant#prepareLegacy}).
+ *
+ * <p>Hybrid ("dynamic-range" quantization): a float32 input and output with int8 weights, per-tensor or
+ * per-channel (quantized_dimension 0), run as TFLite's hybrid kernels do ({@link HybridKernel}). Refused:
+ * per-channel scales that are all equal (TFLite then computes with a scale of 0).
  *
  * <p>Kernels: {@link QuantizedKernel} is the reference and the fallback; when {@link VectorSupport#ENABLED},
  * quantized convolutions run as a packed GEMM (owlet.runtime.kernels.vector.ConvGemmVariant) with
@@ -78,6 +84,9 @@ public final class Conv2D {
             ctx.requireConstant(bias, "bias");
             ctx.requireShape(bias, "bias", outC);
         }
+        if (HybridInput.isHybrid(in, filter)) {
+            return prepareHybrid(ctx, o, w, in, filter, bias, out);
+        }
         if (in.type() == TensorType.FLOAT32) {
             ctx.requireType(filter, "filter", TensorType.FLOAT32);
             ctx.requireType(out, "output", TensorType.FLOAT32);
@@ -97,6 +106,22 @@ public final class Conv2D {
             return VectorKernels.conv(w, packed, -Quant8.storedZeroPoint(in), rq, ctx.parts(), variant);
         }
         return new QuantizedKernel(w, packed, -Quant8.storedZeroPoint(in), rq);
+    }
+
+    /** The hybrid form: float32 input and output, int8 weights (see {@link HybridKernel}). */
+    private static Kernel prepareHybrid(OpContext ctx, OperatorOptions.Conv2D o, Window w, Tensor in, Tensor filter,
+                                        Tensor bias, Tensor out) throws InvalidModelException {
+        ctx.requireType(out, "output", TensorType.FLOAT32);
+        HybridWeights weights = HybridWeights.prepare(ctx, filter, 0);
+        if (weights.perChannel() && !weights.distinct()) {
+            throw ctx.fail("int8 filter " + filter.describe() + " lists " + w.outC() + " per-channel scales, all "
+                    + "equal: TFLite's hybrid CONV_2D then runs its per-tensor kernel with the tensor's scale "
+                    + "unset (0) and outputs only the bias; not supported (give one scale)");
+        }
+        float[] b = bias == null ? new float[w.outC()] : floatBias(ctx, bias);
+        float[] range = Quant8.activationRangeFloat(ctx, o.activation());
+        HybridInput input = HybridInput.prepare(ctx, in, w.batches(), weights.distinct());
+        return new HybridKernel(w, weights, b, range[0], range[1], input);
     }
 
     private static float[] floatBias(OpContext ctx, Tensor bias) throws InvalidModelException {
@@ -122,8 +147,7 @@ public final class Conv2D {
         @Override
         public void eval(byte[] arena, int part, int parts) {
             Window g = w;
-            int inRow = g.inW() * g.inC();
-            int inImage = g.inH() * inRow;
+            int inImage = g.inH() * g.inW() * g.inC();
             int rows = g.batches() * g.outH();
             int r0 = PartitionedKernel.begin(rows, part, parts);
             int r1 = PartitionedKernel.begin(rows, part + 1, parts);
@@ -136,26 +160,104 @@ public final class Conv2D {
                 for (int ox = 0; ox < g.outW(); ox++) {
                     int ix0 = ox * g.strideW() - g.padLeft();
                     for (int oc = 0; oc < g.outC(); oc++) {
-                        int acc = 0;
                         int fBase = oc * g.kh() * g.kw() * g.inC();
-                        for (int ky = 0; ky < g.kh(); ky++) {
-                            int iy = iy0 + ky * g.dilationH();
-                            if (iy < 0 || iy >= g.inH()) {
-                                continue;
-                            }
-                            for (int kx = 0; kx < g.kw(); kx++) {
-                                int ix = ix0 + kx * g.dilationW();
-                                if (ix < 0 || ix >= g.inW()) {
-                                    continue;
-                                }
-                                int ip = inBase + iy * inRow + ix * g.inC();
-                                int fp = fBase + (ky * g.kw() + kx) * g.inC();
-                                for (int ic = 0; ic < g.inC(); ic++) {
-                                    acc += (arena[ip + ic] + inputOffset) * filter[fp + ic];
-                                }
-                            }
-                        }
+                        int acc = dot(arena, filter, g, inBase, iy0, ix0, fBase, inputOffset);
                         arena[outPos++] = rq.requantize(acc, oc);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code Σ (in[ip] + inputOffset) · filter[fp]} over the taps of one output position that fall inside the
+     * input (zero padding), for the output channel whose weights start at {@code fBase}: the integer dot
+     * product of {@link QuantizedKernel} and {@link HybridKernel}. {@code in} holds the int8 input of
+     * {@code g}'s geometry at {@code g.inOffset()}; {@code inBase} is the start of the batch's image.
+     */
+    static int dot(byte[] in, short[] filter, Window g, int inBase, int iy0, int ix0, int fBase, int inputOffset) {
+        int inRow = g.inW() * g.inC();
+        int acc = 0;
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = iy0 + ky * g.dilationH();
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int ix = ix0 + kx * g.dilationW();
+                if (ix < 0 || ix >= g.inW()) {
+                    continue;
+                }
+                int ip = inBase + iy * inRow + ix * g.inC();
+                int fp = fBase + (ky * g.kw() + kx) * g.inC();
+                for (int ic = 0; ic < g.inC(); ic++) {
+                    acc += (in[ip + ic] + inputOffset) * filter[fp + ic];
+                }
+            }
+        }
+        return acc;
+    }
+
+    /**
+     * Hybrid kernel: float32 input and output, int8 weights. The input is quantized to int8 per batch
+     * ({@link HybridInput}: symmetric when the filter has one scale, asymmetric when its per-channel scales
+     * differ, as TFLite picks), the dot product taken in int32 over {@code q - zp}, then
+     * {@code out = act((float) acc * (inputScale * filterScale[oc]) + bias[oc])} in float, in that order:
+     * TFLite's HybridConv multiplies by the per-batch factor {@code inputScale * filterScale} and adds the
+     * bias after, and its HybridConvPerChannel multiplies by {@code filterScale[oc] * inputScale} and adds
+     * the bias (the integer sums agree exactly: TFLite subtracts {@code zp · Σ filter} from a sum over
+     * zero-point-padded taps, which is the sum over {@code q - zp} of the taps inside the input).
+     * {@link #w} reads the int8 copy, at {@link HybridInput#offset()}.
+     */
+    static final class HybridKernel implements PartitionedKernel {
+        private final Window w;
+        private final short[] filter;
+        private final float[] filterScales;
+        private final float[] bias;
+        private final float min;
+        private final float max;
+        private final HybridInput input;
+
+        HybridKernel(Window w, HybridWeights weights, float[] bias, float min, float max, HybridInput input) {
+            this.w = w.withInputAt(input.offset());
+            this.filter = weights.weights();
+            this.filterScales = weights.scales();
+            this.bias = bias;
+            this.min = min;
+            this.max = max;
+            this.input = input;
+        }
+
+        @Override
+        public void beforeParts(byte[] arena) {
+            input.quantize(arena);
+        }
+
+        /** Part {@code part} of {@code parts}: a range of output rows (over batches × outH). */
+        @Override
+        public void eval(byte[] arena, int part, int parts) {
+            byte[] q = input.bytes(arena);
+            Window g = w;
+            int inImage = g.inH() * g.inW() * g.inC();
+            int rows = g.batches() * g.outH();
+            int r0 = PartitionedKernel.begin(rows, part, parts);
+            int r1 = PartitionedKernel.begin(rows, part + 1, parts);
+            int outPos = g.outOffset() + 4 * r0 * g.outW() * g.outC();
+            for (int r = r0; r < r1; r++) {
+                int b = r / g.outH();
+                int oy = r - b * g.outH();
+                int inBase = g.inOffset() + b * inImage;
+                int inputOffset = -input.zeroPoint(b);
+                float inputScale = input.scale(b);
+                int iy0 = oy * g.strideH() - g.padTop();
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int ix0 = ox * g.strideW() - g.padLeft();
+                    for (int oc = 0; oc < g.outC(); oc++) {
+                        int fBase = oc * g.kh() * g.kw() * g.inC();
+                        int acc = dot(q, filter, g, inBase, iy0, ix0, fBase, inputOffset);
+                        float v = (float) acc * (inputScale * filterScales[oc]) + bias[oc];
+                        ArenaFloats.setFloat(arena, outPos, FloatClamp.apply(v, min, max));
+                        outPos += 4;
                     }
                 }
             }

@@ -13,6 +13,8 @@ import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
 import owlet.runtime.quant.ChannelRequant;
+import owlet.runtime.quant.HybridInput;
+import owlet.runtime.quant.HybridWeights;
 import owlet.runtime.quant.Quant8;
 import owlet.runtime.quant.Rounding;
 
@@ -39,6 +41,10 @@ import owlet.runtime.quant.Rounding;
  *
  * <p>Float: products summed in filter order from 0, then the bias added and the activation clamp applied,
  * as TFLite's reference kernel.
+ *
+ * <p>Hybrid ("dynamic-range" quantization): a float32 input and output with int8 per-channel weights
+ * (quantized_dimension 3; TFLite refuses per-tensor ones here), run as TFLite's hybrid kernel does
+ * ({@link HybridKernel}).
  *
  * <p>Kernels: {@link QuantizedKernel} is the reference and the fallback; when {@link VectorSupport#ENABLED},
  * 3×3 filters with multiplier 1 run vectorised across channels
@@ -96,6 +102,9 @@ public final class DepthwiseConv2D {
             ctx.requireConstant(bias, "bias");
             ctx.requireShape(bias, "bias", outC);
         }
+        if (HybridInput.isHybrid(in, filter)) {
+            return prepareHybrid(ctx, o, w, m, in, filter, bias, out);
+        }
         if (in.type() == TensorType.FLOAT32) {
             ctx.requireType(filter, "filter", TensorType.FLOAT32);
             ctx.requireType(out, "output", TensorType.FLOAT32);
@@ -125,6 +134,32 @@ public final class DepthwiseConv2D {
             return null;
         }
         return new QuantizedKernel(w, m, packed, -Quant8.storedZeroPoint(in), rq);
+    }
+
+    /**
+     * The hybrid form: float32 input and output, int8 weights (see {@link HybridKernel}). TFLite's hybrid
+     * kernel takes its depth multiplier from the options, not from the shapes, so the two must agree.
+     */
+    private static Kernel prepareHybrid(OpContext ctx, OperatorOptions.DepthwiseConv2D o, Window w, int m, Tensor in,
+                                        Tensor filter, Tensor bias, Tensor out) throws InvalidModelException {
+        ctx.requireType(out, "output", TensorType.FLOAT32);
+        if (o.depthMultiplier() != m) {
+            throw ctx.fail("depth_multiplier = " + o.depthMultiplier() + " but the filter has " + m
+                    + " output channels per input channel (TFLite's hybrid kernel trusts the option)");
+        }
+        HybridWeights weights = HybridWeights.prepare(ctx, filter, 3);
+        if (!weights.perChannel() && w.outC() > 1) {
+            throw ctx.fail("int8 filter " + filter.describe() + " has one scale; TFLite's hybrid "
+                    + "DEPTHWISE_CONV_2D needs one per output channel (" + w.outC() + ", quantized_dimension 3)");
+        }
+        float[] b = new float[w.outC()];
+        if (bias != null) {
+            ctx.requireType(bias, "bias", TensorType.FLOAT32);
+            b = Quant8.floats(bias);
+        }
+        float[] range = Quant8.activationRangeFloat(ctx, o.activation());
+        HybridInput input = HybridInput.prepare(ctx, in, w.batches(), true);
+        return new HybridKernel(w, m, weights, b, range[0], range[1], input);
     }
 
     /** TFLite's int8 depthwise kernels ignore the filter zero point; Owlet rejects one it would ignore. */
@@ -158,8 +193,7 @@ public final class DepthwiseConv2D {
         public void eval(byte[] arena, int part, int parts) {
             Window g = w;
             int m = depthMultiplier;
-            int inRow = g.inW() * g.inC();
-            int inImage = g.inH() * inRow;
+            int inImage = g.inH() * g.inW() * g.inC();
             int rows = g.batches() * g.outH();
             int r0 = PartitionedKernel.begin(rows, part, parts);
             int r1 = PartitionedKernel.begin(rows, part + 1, parts);
@@ -174,23 +208,104 @@ public final class DepthwiseConv2D {
                     for (int ic = 0; ic < g.inC(); ic++) {
                         for (int mi = 0; mi < m; mi++) {
                             int oc = ic * m + mi;
-                            int acc = 0;
-                            for (int ky = 0; ky < g.kh(); ky++) {
-                                int iy = iy0 + ky * g.dilationH();
-                                if (iy < 0 || iy >= g.inH()) {
-                                    continue;
-                                }
-                                for (int kx = 0; kx < g.kw(); kx++) {
-                                    int ix = ix0 + kx * g.dilationW();
-                                    if (ix < 0 || ix >= g.inW()) {
-                                        continue;
-                                    }
-                                    int ip = inBase + iy * inRow + ix * g.inC() + ic;
-                                    int fp = (ky * g.kw() + kx) * g.outC() + oc;
-                                    acc += (arena[ip] + inputOffset) * filter[fp];
-                                }
-                            }
+                            int acc = dot(arena, filter, g, inBase + ic, iy0, ix0, oc, inputOffset);
                             arena[outPos++] = rq.requantize(acc, oc);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code Σ (in[ip] + inputOffset) · filter[fp]} over the taps of one output position that fall inside the
+     * input (zero padding), for output channel {@code oc}: the integer dot product of {@link QuantizedKernel}
+     * and {@link HybridKernel}. {@code inChannelBase} is the batch's image start plus the input channel.
+     */
+    static int dot(byte[] in, short[] filter, Window g, int inChannelBase, int iy0, int ix0, int oc, int inputOffset) {
+        int inRow = g.inW() * g.inC();
+        int acc = 0;
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = iy0 + ky * g.dilationH();
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int ix = ix0 + kx * g.dilationW();
+                if (ix < 0 || ix >= g.inW()) {
+                    continue;
+                }
+                int ip = inChannelBase + iy * inRow + ix * g.inC();
+                int fp = (ky * g.kw() + kx) * g.outC() + oc;
+                acc += (in[ip] + inputOffset) * filter[fp];
+            }
+        }
+        return acc;
+    }
+
+    /**
+     * Hybrid kernel: float32 input and output, int8 per-channel weights. As TFLite's hybrid depthwise kernel,
+     * the input is quantized asymmetrically per batch ({@link HybridInput}), the dot product taken in int32
+     * over {@code q - zp} (taps inside the input), then
+     * {@code out = act(((float) acc * inputScale) * filterScale[oc] + bias[oc])} in float, in that order
+     * (its DepthwiseConvHybridGeneral multiplies by the input scale first, unlike CONV_2D). {@link #w}
+     * reads the int8 copy, at {@link HybridInput#offset()}. Without a bias it adds nothing (TFLite 2.18
+     * crashes on such a model, so no oracle covers that case).
+     */
+    static final class HybridKernel implements PartitionedKernel {
+        private final Window w;
+        private final int depthMultiplier;
+        private final short[] filter;
+        private final float[] filterScales;
+        private final float[] bias;
+        private final float min;
+        private final float max;
+        private final HybridInput input;
+
+        HybridKernel(Window w, int depthMultiplier, HybridWeights weights, float[] bias, float min, float max,
+                     HybridInput input) {
+            this.w = w.withInputAt(input.offset());
+            this.depthMultiplier = depthMultiplier;
+            this.filter = weights.weights();
+            this.filterScales = weights.scales();
+            this.bias = bias;
+            this.min = min;
+            this.max = max;
+            this.input = input;
+        }
+
+        @Override
+        public void beforeParts(byte[] arena) {
+            input.quantize(arena);
+        }
+
+        /** Part {@code part} of {@code parts}: a range of output rows (over batches × outH). */
+        @Override
+        public void eval(byte[] arena, int part, int parts) {
+            byte[] q = input.bytes(arena);
+            Window g = w;
+            int m = depthMultiplier;
+            int inImage = g.inH() * g.inW() * g.inC();
+            int rows = g.batches() * g.outH();
+            int r0 = PartitionedKernel.begin(rows, part, parts);
+            int r1 = PartitionedKernel.begin(rows, part + 1, parts);
+            int outPos = g.outOffset() + 4 * r0 * g.outW() * g.outC();
+            for (int r = r0; r < r1; r++) {
+                int b = r / g.outH();
+                int oy = r - b * g.outH();
+                int inBase = g.inOffset() + b * inImage;
+                int inputOffset = -input.zeroPoint(b);
+                float inputScale = input.scale(b);
+                int iy0 = oy * g.strideH() - g.padTop();
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int ix0 = ox * g.strideW() - g.padLeft();
+                    for (int ic = 0; ic < g.inC(); ic++) {
+                        for (int mi = 0; mi < m; mi++) {
+                            int oc = ic * m + mi;
+                            int acc = dot(q, filter, g, inBase + ic, iy0, ix0, oc, inputOffset);
+                            float v = (float) acc * inputScale * filterScales[oc] + bias[oc];
+                            ArenaFloats.setFloat(arena, outPos, FloatClamp.apply(v, min, max));
+                            outPos += 4;
                         }
                     }
                 }

@@ -10,6 +10,8 @@ import owlet.runtime.model.OperatorOptions;
 import owlet.runtime.model.Tensor;
 import owlet.runtime.model.TensorType;
 import owlet.runtime.quant.ChannelRequant;
+import owlet.runtime.quant.HybridInput;
+import owlet.runtime.quant.HybridWeights;
 import owlet.runtime.quant.Quant8;
 import owlet.runtime.quant.Rounding;
 
@@ -33,6 +35,10 @@ import owlet.runtime.quant.Rounding;
  * output pins it. uint8 matches the way uint8 CONV_2D agrees with the reference kernels; for int8, TFLite's
  * builtin x86-64 kernel goes through the same GEMM back end (ruy) as int8 CONV_2D, whose output stage rounds
  * ties toward +infinity: if an int8 golden output disagrees, change {@link #INT8_ROUNDING}.
+ *
+ * <p>Hybrid ("dynamic-range" quantization): a float32 input and output with int8 weights, per-tensor or
+ * per-channel (quantized_dimension 0, with asymmetric_quantize_inputs: without it TFLite's portable kernel
+ * ignores the per-channel scales), run as TFLite's hybrid kernel does ({@link HybridKernel}).
  *
  * <p>Float: products summed in depth order from 0, then the bias added and the activation clamp applied,
  * as TFLite's reference kernel.
@@ -77,6 +83,23 @@ public final class FullyConnected {
             }
         }
         Shape s = new Shape(batches, depth, units, ctx.offset(in), ctx.offset(out));
+        if (HybridInput.isHybrid(in, filter)) {
+            ctx.requireType(out, "output", TensorType.FLOAT32);
+            HybridWeights weights = HybridWeights.prepare(ctx, filter, 0);
+            if (weights.perChannel() && !o.asymmetricQuantizeInputs()) {
+                throw ctx.fail("int8 filter " + filter.describe() + " has per-channel scales but "
+                        + "asymmetric_quantize_inputs is false: TFLite's portable hybrid kernel then drops the "
+                        + "per-channel scales, so its results depend on the build; not supported");
+            }
+            float[] b = new float[units];
+            if (bias != null) {
+                ctx.requireType(bias, "bias", TensorType.FLOAT32);
+                b = Quant8.floats(bias);
+            }
+            float[] range = Quant8.activationRangeFloat(ctx, o.activation());
+            HybridInput input = HybridInput.prepare(ctx, in, batches, o.asymmetricQuantizeInputs());
+            return new HybridKernel(s, weights, b, range[0], range[1], input);
+        }
         if (in.type() == TensorType.FLOAT32) {
             ctx.requireType(filter, "filter", TensorType.FLOAT32);
             ctx.requireType(out, "output", TensorType.FLOAT32);
@@ -139,12 +162,76 @@ public final class FullyConnected {
                 int ip = g.inOffset() + b * g.depth();
                 int outPos = g.outOffset() + b * g.units() + u0;
                 for (int u = u0; u < u1; u++) {
-                    int fp = u * g.depth();
-                    int acc = 0;
-                    for (int d = 0; d < g.depth(); d++) {
-                        acc += (arena[ip + d] + inputOffset) * filter[fp + d];
-                    }
+                    int acc = dot(arena, ip, filter, u * g.depth(), g.depth(), inputOffset);
                     arena[outPos++] = rq.requantize(acc, u);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code Σ_d (in[ip + d] + inputOffset) · filter[fp + d]}: the integer dot product of
+     * {@link QuantizedKernel} and {@link HybridKernel}.
+     */
+    static int dot(byte[] in, int ip, short[] filter, int fp, int depth, int inputOffset) {
+        int acc = 0;
+        for (int d = 0; d < depth; d++) {
+            acc += (in[ip + d] + inputOffset) * filter[fp + d];
+        }
+        return acc;
+    }
+
+    /**
+     * Hybrid kernel: float32 input and output, int8 weights. Each batch row of the input is quantized to
+     * int8 ({@link HybridInput}; asymmetric when the options ask for asymmetric_quantize_inputs), the dot
+     * product taken in int32 over {@code q - zp}, then
+     * {@code out = act(bias[u] + (float) acc * (inputScale * filterScale[u]))} in float: TFLite starts the
+     * output from the bias and accumulates {@code dot · scale} into it, the scale being the batch's input
+     * scale times the filter's (per-tensor, folded in first) or times the unit's (per-channel). With
+     * asymmetric inputs TFLite subtracts {@code zp · Σ filter} from the sum over {@code q}, equal to the sum
+     * over {@code q - zp} in int32.
+     */
+    static final class HybridKernel implements PartitionedKernel {
+        private final Shape s;
+        private final short[] filter;
+        private final float[] filterScales;
+        private final float[] bias;
+        private final float min;
+        private final float max;
+        private final HybridInput input;
+
+        HybridKernel(Shape s, HybridWeights weights, float[] bias, float min, float max, HybridInput input) {
+            this.s = s;
+            this.filter = weights.weights();
+            this.filterScales = weights.scales();
+            this.bias = bias;
+            this.min = min;
+            this.max = max;
+            this.input = input;
+        }
+
+        @Override
+        public void beforeParts(byte[] arena) {
+            input.quantize(arena);
+        }
+
+        /** Part {@code part} of {@code parts}: a range of units, in every batch. */
+        @Override
+        public void eval(byte[] arena, int part, int parts) {
+            byte[] q = input.bytes(arena);
+            Shape g = s;
+            int u0 = PartitionedKernel.begin(g.units(), part, parts);
+            int u1 = PartitionedKernel.begin(g.units(), part + 1, parts);
+            for (int b = 0; b < g.batches(); b++) {
+                int ip = input.offset() + b * g.depth();
+                int inputOffset = -input.zeroPoint(b);
+                float inputScale = input.scale(b);
+                int outPos = g.outOffset() + 4 * (b * g.units() + u0);
+                for (int u = u0; u < u1; u++) {
+                    int acc = dot(q, ip, filter, u * g.depth(), g.depth(), inputOffset);
+                    float v = bias[u] + (float) acc * (inputScale * filterScales[u]);
+                    ArenaFloats.setFloat(arena, outPos, FloatClamp.apply(v, min, max));
+                    outPos += 4;
                 }
             }
         }

@@ -1,6 +1,7 @@
 package owlet.runtime.kernels;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import owlet.runtime.kernels.support.Kernel;
 import owlet.runtime.kernels.support.OpContext;
@@ -8,6 +9,8 @@ import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Operator;
 import owlet.runtime.model.OperatorOptions;
+import owlet.runtime.model.Tensor;
+import owlet.runtime.quant.HybridInput;
 
 /** The op resolver: which op class prepares each builtin operator. */
 public final class Ops {
@@ -34,6 +37,24 @@ public final class Ops {
             return SUPPORTED_CUSTOM.contains(custom.code());
         }
         return op.op() != null && SUPPORTED.contains(op.op());
+    }
+
+    /**
+     * Bytes of arena scratch {@code op} needs during its step, 0 for none: a hybrid CONV_2D,
+     * DEPTHWISE_CONV_2D or FULLY_CONNECTED (float32 input, int8 weights) holds its input quantized to int8
+     * ({@link HybridInput}). Asked before prepare, so a malformed operator answers 0 and fails in prepare.
+     */
+    public static int scratchBytes(List<Tensor> tensors, Operator op) {
+        if (op.op() != BuiltinOp.CONV_2D && op.op() != BuiltinOp.DEPTHWISE_CONV_2D
+                && op.op() != BuiltinOp.FULLY_CONNECTED) {
+            return 0;
+        }
+        int[] in = op.inputs();
+        if (in.length < 2 || in[0] < 0 || in[1] < 0 || in[0] >= tensors.size() || in[1] >= tensors.size()) {
+            return 0;
+        }
+        Tensor input = tensors.get(in[0]);
+        return HybridInput.isHybrid(input, tensors.get(in[1])) ? input.elementCount() : 0;
     }
 
     /** Validates the operator in {@code ctx} and returns its prepared kernel. */

@@ -25,9 +25,17 @@ public sealed interface OperatorOptions {
                   Activation activation) implements OperatorOptions {
     }
 
-    /** FullyConnectedOptions. */
-    record FullyConnected(Activation activation, int weightsFormat, boolean keepNumDims)
-            implements OperatorOptions {
+    /**
+     * FullyConnectedOptions. {@code asymmetricQuantizeInputs} matters only to a hybrid operator (float32
+     * input, int8 weights): its input is then quantized with a zero point per batch row instead of
+     * symmetrically.
+     */
+    record FullyConnected(Activation activation, int weightsFormat, boolean keepNumDims,
+                          boolean asymmetricQuantizeInputs) implements OperatorOptions {
+        /** Options with symmetric input quantization (the schema's default). */
+        public FullyConnected(Activation activation, int weightsFormat, boolean keepNumDims) {
+            this(activation, weightsFormat, keepNumDims, false);
+        }
     }
 
     /** SoftmaxOptions (beta is checked positive and finite when read). */

@@ -209,13 +209,15 @@ final class Schema {
         static final int FUSED_ACTIVATION_FUNCTION = 0;
         static final int WEIGHTS_FORMAT = 1;
         static final int KEEP_NUM_DIMS = 2;
+        static final int ASYMMETRIC_QUANTIZE_INPUTS = 3;
 
         static final OptionsTable<FullyConnected> TABLE = new OptionsTable<>("FullyConnectedOptions", 8,
                 FullyConnected.class,
                 f -> new FullyConnected(f.activation(FUSED_ACTIVATION_FUNCTION), f.i8(WEIGHTS_FORMAT, 0),
-                        f.bool(KEEP_NUM_DIMS)),
+                        f.bool(KEEP_NUM_DIMS), f.bool(ASYMMETRIC_QUANTIZE_INPUTS)),
                 (o, t) -> t.i8(FUSED_ACTIVATION_FUNCTION, o.activation().ordinal())
-                        .i8(WEIGHTS_FORMAT, o.weightsFormat()).bool(KEEP_NUM_DIMS, o.keepNumDims()));
+                        .i8(WEIGHTS_FORMAT, o.weightsFormat()).bool(KEEP_NUM_DIMS, o.keepNumDims())
+                        .bool(ASYMMETRIC_QUANTIZE_INPUTS, o.asymmetricQuantizeInputs()));
     }
 
     /** SoftmaxOptions. */

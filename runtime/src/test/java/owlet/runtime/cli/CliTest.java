@@ -135,6 +135,21 @@ class CliTest {
         assertEquals(0, j.code(), j.err());
         assertTrue(j.out().strip().startsWith("{\"model\":\"mobilenet_v1_0.25_128_quant.tflite\",\"ops\":[{"), j.out());
         assertTrue(j.out().contains("\"arena_lower_bound\":"), j.out());
+        assertTrue(r.out().contains("\nquantized uint8 (full integer)\n"), r.out());
+    }
+
+    @Test
+    void inspectNamesAHybridModelsQuantization(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("hybrid.tflite");
+        java.nio.file.Files.write(file, owlet.runtime.model.ModelWriter.toBytes(owlet.runtime.HybridModels.graph()));
+        Result r = owlet("inspect", "--model", file.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\nquantized dynamic-range (hybrid): float32 activations, int8 weights\n"), r.out());
+        Result j = owlet("inspect", "--model", file.toString(), "--json");
+        assertTrue(j.out().contains("\"quantization\":\"dynamic-range (hybrid): float32 activations, int8 weights\""),
+                j.out());
+        Result q = owlet("inspect", "--model", Shared.model("tf2_mobilenet_v2_1.0_224_ptq").toString());
+        assertTrue(q.out().contains("\nquantized int8 (full integer)\n"), q.out());
     }
 
     @Test

@@ -84,6 +84,8 @@ class ModelWriterTest {
                 Arguments.of(BuiltinOp.MAX_POOL_2D,
                         new OperatorOptions.Pool2D(Padding.VALID, 3, 2, 5, 4, Activation.RELU_N1_TO_1)),
                 Arguments.of(BuiltinOp.FULLY_CONNECTED, new OperatorOptions.FullyConnected(Activation.RELU, 2, true)),
+                Arguments.of(BuiltinOp.FULLY_CONNECTED,
+                        new OperatorOptions.FullyConnected(Activation.NONE, 0, false, true)),
                 Arguments.of(BuiltinOp.SOFTMAX, new OperatorOptions.Softmax(0.75f)),
                 Arguments.of(BuiltinOp.CONCATENATION, new OperatorOptions.Concatenation(3, Activation.RELU)),
                 Arguments.of(BuiltinOp.ADD, new OperatorOptions.Elementwise(Activation.RELU)),

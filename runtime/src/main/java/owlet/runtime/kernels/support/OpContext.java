@@ -19,6 +19,8 @@ public final class OpContext {
     private final int[] arenaOffsets;
     private final int parts;
     private final boolean vector;
+    private final int scratchOffset;
+    private final int scratchBytes;
 
     /**
      * @param tensors      all tensors of the graph, by index
@@ -35,6 +37,15 @@ public final class OpContext {
      *               {@link VectorApi#ENABLED} too)
      */
     public OpContext(List<Tensor> tensors, Operator op, int[] arenaOffsets, int parts, boolean vector) {
+        this(tensors, op, arenaOffsets, parts, vector, -1, 0);
+    }
+
+    /**
+     * @param scratchOffset arena offset of the scratch the execution plan reserved for this operator's step
+     *                      ({@link #scratchBytes} bytes), -1 for none
+     */
+    public OpContext(List<Tensor> tensors, Operator op, int[] arenaOffsets, int parts, boolean vector,
+                     int scratchOffset, int scratchBytes) {
         if (parts < 1) {
             throw new IllegalArgumentException("parts " + parts + " < 1");
         }
@@ -43,6 +54,21 @@ public final class OpContext {
         this.arenaOffsets = arenaOffsets;
         this.parts = parts;
         this.vector = vector && VectorApi.ENABLED;
+        this.scratchOffset = scratchOffset;
+        this.scratchBytes = scratchOffset < 0 ? 0 : scratchBytes;
+    }
+
+    /**
+     * The arena offset of this operator's scratch, reserved by the execution plan for its step only, or -1
+     * when the context has none (then a kernel that needs scratch keeps its own).
+     */
+    public int scratchOffset() {
+        return scratchOffset;
+    }
+
+    /** Bytes of the scratch at {@link #scratchOffset()}, 0 when there is none. */
+    public int scratchBytes() {
+        return scratchBytes;
     }
 
     /** Whether prepare may choose a Vector API kernel. */

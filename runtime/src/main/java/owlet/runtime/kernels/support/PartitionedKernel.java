@@ -3,16 +3,24 @@ package owlet.runtime.kernels.support;
 /**
  * A kernel whose work splits into independent parts, typically ranges of output rows or channel blocks.
  * {@code eval(arena, part, parts)} computes part {@code part} of {@code parts} (0 ≤ part < parts ≤
- * {@link OpContext#parts()} of its prepare); the parts write disjoint output bytes and only read the
- * op's inputs, so different threads may run them at the same time. Together they write exactly what
- * {@link #eval(byte[])} writes.
+ * {@link OpContext#parts()} of its prepare), after {@link #beforeParts} has run once; the parts write
+ * disjoint output bytes and only read the op's inputs and what {@code beforeParts} wrote, so different
+ * threads may run them at the same time. Together they write exactly what {@link #eval(byte[])} writes.
  */
 public interface PartitionedKernel extends Kernel {
 
     void eval(byte[] arena, int part, int parts);
 
+    /**
+     * Work every part depends on, run once per evaluation on the calling thread before any part starts
+     * (a hybrid kernel quantizes its input here). Nothing by default.
+     */
+    default void beforeParts(byte[] arena) {
+    }
+
     @Override
     default void eval(byte[] arena) {
+        beforeParts(arena);
         eval(arena, 0, 1);
     }
 

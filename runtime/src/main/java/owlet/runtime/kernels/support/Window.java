@@ -32,4 +32,10 @@ public record Window(int batches, int inH, int inW, int inC, int outH, int outW,
                 dilationW, Geometry.paddingBefore(inH, kh, strideH, dilationH, outH),
                 Geometry.paddingBefore(inW, kw, strideW, dilationW, outW), ctx.offset(in), ctx.offset(out));
     }
+
+    /** This window reading its input at {@code offset} instead (a copy of the input in another form). */
+    public Window withInputAt(int offset) {
+        return new Window(batches, inH, inW, inC, outH, outW, outC, kh, kw, strideH, strideW, dilationH,
+                dilationW, padTop, padLeft, offset, outOffset);
+    }
 }
