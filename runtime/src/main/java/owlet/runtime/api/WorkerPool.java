@@ -120,7 +120,7 @@ final class WorkerPool implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the interpreter was closed");
         }
-        kernel.beforeParts(arena); // published to the workers by the volatile write of generation below
+        kernel.beforeParts(arena); // published to the threads that claim parts by the volatile claims below
         this.task = kernel;
         this.arena = arena;
         this.caller = Thread.currentThread();
