@@ -59,6 +59,18 @@ public final class Interpreter implements AutoCloseable {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
             }
         }
+
+        /**
+         * Options for a process that runs {@code inferences} inferences and exits ({@code owlet classify} or
+         * {@code detect} on the images given): the Vector API kernels only for more than one. They are fast
+         * once C2 has compiled them, but until then each vector operation runs as interpreted or C1 code
+         * that allocates, and compiling them costs more CPU than a whole inference on the scalar kernels;
+         * a single inference is over sooner on the scalar kernels (same output bytes). See BENCHMARKS.md,
+         * "Start-up".
+         */
+        public static Options forInferences(int threads, long inferences) {
+            return new Options(threads, inferences > 1);
+        }
     }
 
     private Interpreter(Model model, ExecutionPlan plan, Options options) throws InvalidModelException {

@@ -93,7 +93,9 @@ public final class ClassifyCommand implements Command {
         }
         Batch batch = new Batch(json, out, err);
         List<Path> images = batch.expand(args.positional(), recursive);
-        try (Interpreter interpreter = Interpreter.create(model, threads)) { // the model's own errors first
+        // the model's own errors first; one image is a one-shot run, on the kernels that finish it soonest
+        Interpreter.Options options = Interpreter.Options.forInferences(threads, images.size());
+        try (Interpreter interpreter = Interpreter.create(model, options)) {
             Classifier classifier = new Classifier(interpreter,
                     labels.fitOutputs(model.output(0).elementCount(), w -> err.println("owlet classify: warning: " + w)));
             batch.classifyAll(classifier, images, top, threshold, raw, System::nanoTime);

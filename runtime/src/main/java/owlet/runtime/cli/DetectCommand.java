@@ -91,7 +91,9 @@ public final class DetectCommand implements Command {
             return 1;
         }
         int failures = 0;
-        try (Detector detector = Detector.create(model, labels, threads)) {
+        // one image is a one-shot run, on the kernels that finish it soonest (Interpreter.Options.forInferences)
+        try (Detector detector = new Detector(
+                Interpreter.create(model, Interpreter.Options.forInferences(threads, images.size())), labels)) {
             for (Path image : images) {
                 failures += detectOne(detector, image, threshold, top, json, raw, drawDir, out, err) ? 0 : 1;
                 out.flush();

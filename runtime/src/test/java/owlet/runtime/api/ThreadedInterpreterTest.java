@@ -70,4 +70,13 @@ class ThreadedInterpreterTest {
         Model model = Model.load(Shared.model(Shared.MODELS.get(0)));
         assertThrows(IllegalArgumentException.class, () -> Interpreter.create(model, 0));
     }
+
+    @Test
+    void oneInferenceRunsOnTheScalarKernelsMoreOnTheVectorKernels() {
+        assertFalse(Interpreter.Options.forInferences(2, 1).vectorKernels());
+        assertFalse(Interpreter.Options.forInferences(2, 0).vectorKernels());
+        assertTrue(Interpreter.Options.forInferences(2, 2).vectorKernels());
+        assertEquals(3, Interpreter.Options.forInferences(3, 1).threads());
+        assertThrows(IllegalArgumentException.class, () -> Interpreter.Options.forInferences(0, 1));
+    }
 }

@@ -67,6 +67,24 @@ class CliTest {
         assertEquals(3, line.split("\"label\"").length - 1, "three results");
     }
 
+    /**
+     * One image runs on the scalar kernels (a one-shot start), two on the Vector API kernels: the output
+     * bytes are the same either way, on every model.
+     */
+    @ParameterizedTest
+    @MethodSource("models")
+    void oneImageAloneAndInABatchGiveTheSameBytes(String model) {
+        String cat = Shared.root().resolve("images/cat.bmp").toString();
+        Result alone = owlet("classify", "--model", Shared.model(model).toString(), "--json", "--raw", cat);
+        Result batch = owlet("classify", "--model", Shared.model(model).toString(), "--json", "--raw", cat, cat);
+        assertEquals(0, alone.code(), alone.err());
+        assertEquals(0, batch.code(), batch.err());
+        List<String> lines = batch.out().lines().toList();
+        assertEquals(2, lines.size(), batch.out());
+        assertEquals(alone.out().strip(), lines.get(0));
+        assertEquals(alone.out().strip(), lines.get(1));
+    }
+
     @Test
     void aBadImageIsReportedAndTheOthersStillRun(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("broken.bmp");
