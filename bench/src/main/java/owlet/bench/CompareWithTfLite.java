@@ -76,7 +76,7 @@ import owlet.runtime.model.TensorType;
  * </pre>
  *
  * <p>With more than one thread, each run is preceded by a pause ({@code --pause-ms}, default 50 ms, outside
- * the timing): every engine's pool threads spin for a while after a run (Owlet's for up to 1 ms, the
+ * the timing): every engine's pool threads spin for a while after a run (Owlet's for up to 50 µs, before 2026-12-03 1 ms, the
  * XNNPACK delegate's for more than 10 ms: with 10 ms pauses Owlet's two-thread V2 run still took 29 ms
  * instead of 12), and on a machine with as many cores as threads the spinning workers of the engine that
  * just ran steal the cores of the next one. After the pause every engine starts its run with parked workers, as a

@@ -34,12 +34,16 @@ import owlet.runtime.kernels.support.PartitionedKernel;
  */
 final class WorkerPool implements AutoCloseable {
     /**
-     * How long a waiting thread spins before it parks, by default: longer than the longest operator that
-     * runs on the caller alone, so workers stay awake through an inference. The system property
-     * {@code owlet.spin-us} (microseconds, 0 = park at once) sets it for measurements; BENCHMARKS.md,
-     * "Threads under load", has what each choice cost.
+     * How long a waiting thread spins before it parks, by default: long enough to span the gap between
+     * two split operators of one inference, short enough that an idle worker gives its core back to other
+     * programs at once. With parts claimed, a worker that parks too early costs little (the caller takes
+     * its part); one that spins too long on a busy machine costs a lot (its spinning uses the time slices
+     * the scheduler would have given it for work, so it is preempted while holding a part). Measured in
+     * one JVM on 2 cores (BENCHMARKS.md, "Threads under load"): idle, 50 µs gave V2 1.71x over one thread
+     * against 1.77x for 1 ms; beside one busy thread, 0.98x against 0.78x. The system property
+     * {@code owlet.spin-us} (microseconds, 0 = park at once) sets it.
      */
-    static final long DEFAULT_SPIN_NANOS = 1_000_000;
+    static final long DEFAULT_SPIN_NANOS = 50_000;
     /** Spins between two clock reads. */
     private static final int SPINS_PER_CHECK = 64;
     /** Bits of {@link #claims} that hold the next part; the generation is above them. */
