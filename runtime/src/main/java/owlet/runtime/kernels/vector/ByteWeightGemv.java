@@ -21,7 +21,7 @@ final class ByteWeightGemv extends ConvGemm {
     private final int[] delta;
 
     ByteWeightGemv(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts) {
-        super(w, filter, inputOffset, rq, parts, 4);
+        super(w, filter, inputOffset, 0, rq, parts, ((w.kh() * w.kw() * w.inC() + L - 1) / L + 1) * L);
         this.delta = new int[blocks * L];
         this.packedBytes = GemmWeights.bytes(filter, outC, depth, delta, WIDEN.length());
     }
@@ -31,13 +31,17 @@ final class ByteWeightGemv extends ConvGemm {
      * window gathered, its input sum taken once for the {@link #delta} term, then one block at a time.
      */
     @Override
-    void run(byte[] arena, int p0, int p1, int b0, int b1, int[] acc, int[] src) {
+    void run(byte[] arena, int p0, int p1, int b0, int b1, int part) {
+        int[] src = patches[part];
+        int[] acc = scratch[part];
+        byte[] window = windows[part];
         Window g = w;
         int perImage = g.outH() * g.outW();
         for (int p = p0; p < p1; p++) {
             int b = p / perImage;
             int oy = (p - b * perImage) / g.outW();
-            gather(arena, b, oy, p - b * perImage - oy * g.outW(), src, 0);
+            gather(arena, b, oy, p - b * perImage - oy * g.outW(), window, 0);
+            widen(window, 0, depth, src, 0);
             int inputSum = 0;
             for (int k = 0; k < depth; k++) {
                 inputSum += src[k];
@@ -49,7 +53,7 @@ final class ByteWeightGemv extends ConvGemm {
     }
 
     /**
-     * {@link IntWeightGemm#tile1x1} of the patch at {@code src[0]} with the weights as bytes:
+     * One block of the patch at {@code src[0]} (as ints) against the weights as bytes:
      * {@code Σ_k (stored + delta)·x = Σ_k stored·x + delta·Σ_k x}, {@code inputSum = Σ_k x}.
      */
     private void tile1x1Bytes(int[] src, int b, int inputSum, byte[] arena, int out, int[] acc) {

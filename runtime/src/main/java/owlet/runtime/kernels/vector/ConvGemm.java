@@ -12,16 +12,17 @@ import owlet.runtime.quant.vector.VectorRequant;
 /**
  * CONV_2D as an int8 GEMM, {@code out[p, oc] = requant(Σ_k patch[p, k] · w[oc, k])}, where the patch of
  * output pixel {@code p} is its KH×KW×Cin input window in filter order (k = (ky, kx, ic)). What the
- * variants ({@link ConvGemmVariant}) share: the shape, the split into parts, the gathering of a window
- * into ints, and the output stage.
+ * variants ({@link ConvGemmVariant}) share: the shape, the split into parts, the gathering of a window,
+ * and the output stage.
  *
- * <p>The inner loops read their inputs as ints, widened once per chunk of pixels or while gathering: a
- * broadcast from an int in memory is a load, where a broadcast of a byte needs a load, a sign extension
+ * <p>The inner loops read their inputs as ints, prepared once per chunk of pixels or per gathered window:
+ * a broadcast from an int in memory is a load, where a broadcast of a byte needs a load, a sign extension
  * and a move to a vector register (measured faster, see BENCHMARKS.md, MacCeilingBench).
  *
  * <p>Exactness: the reference accumulates {@code (in + inOffset) · w} over the taps inside the input.
  * Here the constant part {@code inOffset · Σ_k w[oc, k]} is folded into the bias at load time
- * ({@link GemmWeights#fold}); a padding tap holds {@code -inOffset}, so it adds
+ * ({@link GemmWeights#fold}; less what a variant adds to every input itself, {@link PairGemm});
+ * a padding tap holds {@code -inOffset}, so it adds
  * {@code (-inOffset + inOffset) · w = 0} as in the reference. int32 arithmetic wraps, so the sum is the
  * same for every input, and the output stage is the reference's, element by element.
  */
@@ -51,13 +52,19 @@ abstract class ConvGemm implements PartitionedKernel {
     final int[][] scratch;
     /** Per part: a chunk's input rows or gathered patches, as ints. */
     final int[][] patches;
+    /** Per part: one gathered window as bytes ({@link #gather}), then slack for vector loads past it. */
+    final byte[][] windows;
+    /** Bytes after a window that vector loads may read: two int vectors' worth plus one {@link #WIDEN} load. */
+    static final int WINDOW_SLACK = 2 * L + 64;
 
     /**
      * @param filter       {@code weight - filterZp}, [Cout, KH, KW, Cin]
      * @param inputOffset  {@code -inputZp} in the arena's representation
-     * @param patchPixels  how many patches (or input rows) a part's scratch holds
+     * @param inputBias    what the variant's inner loop adds to each stored input byte (the constant term
+     *                     folded into the bias is then {@code (inputOffset - inputBias) · Σ_k w})
+     * @param srcInts      the length of a part's {@link #patches}
      */
-    ConvGemm(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts, int patchPixels) {
+    ConvGemm(Window w, short[] filter, int inputOffset, int inputBias, ChannelRequant rq, int parts, int srcInts) {
         this.w = w;
         this.pixels = pixels(w);
         this.depth = w.kh() * w.kw() * w.inC();
@@ -66,9 +73,11 @@ abstract class ConvGemm implements PartitionedKernel {
         this.inOffset = w.inOffset();
         this.outOffset = w.outOffset();
         this.padValue = (byte) -inputOffset;
-        this.rq = new VectorRequant(rq.withBiasAdded(GemmWeights.fold(filter, outC, depth, inputOffset)));
+        this.rq = new VectorRequant(rq.withBiasAdded(
+                GemmWeights.fold(filter, outC, depth, inputOffset - inputBias)));
         this.scratch = PartitionedKernel.scratchInts(parts, 4 * 2 * L);
-        this.patches = PartitionedKernel.scratchInts(parts, patchPixels * depth + L);
+        this.patches = PartitionedKernel.scratchInts(parts, srcInts);
+        this.windows = new byte[parts][depth + WINDOW_SLACK];
     }
 
     /** Output pixels over all batches. */
@@ -94,11 +103,11 @@ abstract class ConvGemm implements PartitionedKernel {
             b0 = PartitionedKernel.begin(blocks, part, parts);
             b1 = PartitionedKernel.begin(blocks, part + 1, parts);
         }
-        run(arena, p0, p1, b0, b1, scratch[part], patches[part]);
+        run(arena, p0, p1, b0, b1, part);
     }
 
-    /** Output pixels p0..p1, channel blocks b0..b1, with a part's scratch: the variant's own loop. */
-    abstract void run(byte[] arena, int p0, int p1, int b0, int b1, int[] acc, int[] src);
+    /** Output pixels p0..p1, channel blocks b0..b1, with part {@code part}'s scratch: the variant's own loop. */
+    abstract void run(byte[] arena, int p0, int p1, int b0, int b1, int part);
 
     /**
      * {@code arena[from .. from + n)} as ints at {@code dst[at]}, L at a time. The last vector may read up
@@ -115,10 +124,10 @@ abstract class ConvGemm implements PartitionedKernel {
     }
 
     /**
-     * Copies the input window of output pixel (b, oy, ox) to {@code dst[at...]} as ints, padding taps as
-     * the zero point.
+     * Copies the input window of output pixel (b, oy, ox) to {@code dst[at...]} in filter order, padding
+     * taps as the zero point's stored byte.
      */
-    final void gather(byte[] arena, int b, int oy, int ox, int[] dst, int at) {
+    final void gather(byte[] arena, int b, int oy, int ox, byte[] dst, int at) {
         Window g = w;
         int inC = g.inC();
         int inRow = g.inW() * inC;
@@ -134,8 +143,7 @@ abstract class ConvGemm implements PartitionedKernel {
             if (iy < 0 || iy >= g.inH()) {
                 java.util.Arrays.fill(dst, d, d + rowBytes, padValue);
             } else if (rowsInside) {
-                // May write past the row, before the next row or patch overwrites that.
-                widen(arena, inBase + iy * inRow + ix0 * inC, rowBytes, dst, d);
+                System.arraycopy(arena, inBase + iy * inRow + ix0 * inC, dst, d, rowBytes);
             } else {
                 int e = d;
                 for (int kx = 0; kx < g.kw(); kx++) {
@@ -143,10 +151,7 @@ abstract class ConvGemm implements PartitionedKernel {
                     if (ix < 0 || ix >= g.inW()) {
                         java.util.Arrays.fill(dst, e, e + inC, padValue);
                     } else {
-                        int s = inBase + iy * inRow + ix * inC;
-                        for (int i = 0; i < inC; i++) {
-                            dst[e + i] = arena[s + i];
-                        }
+                        System.arraycopy(arena, inBase + iy * inRow + ix * inC, dst, e, inC);
                     }
                     e += inC;
                 }

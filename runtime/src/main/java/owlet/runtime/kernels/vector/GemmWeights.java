@@ -33,13 +33,37 @@ final class GemmWeights {
         return fold;
     }
 
-    /** The filter as ints, {@code [block][k][lane]}. */
-    static int[] ints(short[] filter, int outC, int depth) {
+    /**
+     * The filter as unsigned weights {@code v = f - delta[oc]} in [0, 255] for {@link PairGemm},
+     * {@code [block][pair][lane][2]}: pair {@code q = g·L + j} holds patch positions {@code 2L·g + j} and
+     * {@code 2L·g + L + j}; positions past depth and channels past outC hold 0. {@code delta} (per output
+     * channel, padded to whole blocks) receives each channel's smallest {@code f}.
+     *
+     * @throws IllegalArgumentException if a channel's {@code f} spans more than 256 values (8-bit weights
+     *                                  never do)
+     */
+    static short[] pairs(short[] filter, int outC, int depth, int[] delta) {
         int blocks = (outC + L - 1) / L;
-        int[] packed = new int[blocks * depth * L];
+        int pairs = (depth + 2 * L - 1) / (2 * L) * L;
+        short[] packed = new short[blocks * pairs * 2 * L];
         for (int oc = 0; oc < outC; oc++) {
+            int min = Integer.MAX_VALUE;
+            int max = Integer.MIN_VALUE;
             for (int k = 0; k < depth; k++) {
-                packed[at(oc, k, depth)] = filter[oc * depth + k];
+                min = Math.min(min, filter[oc * depth + k]);
+                max = Math.max(max, filter[oc * depth + k]);
+            }
+            if (max - min > 255) {
+                throw new IllegalArgumentException("output channel " + oc + "'s weights span " + (max - min + 1)
+                        + " values, more than 8 bits hold");
+            }
+            delta[oc] = min;
+            int base = (oc / L) * pairs * 2 * L + (oc % L) * 2;
+            for (int k = 0; k < depth; k++) {
+                int g = k / (2 * L);
+                int r = k % (2 * L);
+                int q = g * L + r % L;
+                packed[base + q * 2 * L + r / L] = (short) (filter[oc * depth + k] - min);
             }
         }
         return packed;

@@ -5,9 +5,9 @@ import owlet.runtime.quant.ChannelRequant;
 
 /**
  * A 1×1 stride-1 CONV_2D whose output has the input's spatial size: the patches are the rows of the NHWC
- * input, read in place, widened to ints a chunk of {@link #CHUNK} pixels at a time.
+ * input, read in place, turned into input pairs a chunk of {@link #CHUNK} pixels at a time.
  */
-final class PointwiseGemm extends IntWeightGemm {
+final class PointwiseGemm extends PairGemm {
     /** Pixels of a 1×1 convolution done together, all blocks, before the next: a multiple of 4. */
     private static final int CHUNK = 64;
 
@@ -22,37 +22,29 @@ final class PointwiseGemm extends IntWeightGemm {
     }
 
     @Override
-    void run(byte[] arena, int p0, int p1, int b0, int b1, int[] acc, int[] src) {
+    void run(byte[] arena, int p0, int p1, int b0, int b1, int part) {
+        int[] rows = patches[part];
+        int[] sum = sums[part];
+        int[] acc = scratch[part];
         for (int c0 = p0; c0 < p1; c0 += CHUNK) {
-            pixelsDirect(arena, c0, Math.min(p1, c0 + CHUNK), b0, b1, acc, src);
+            int c1 = Math.min(p1, c0 + CHUNK);
+            for (int p = c0; p < c1; p++) {
+                sum[p - c0] = pairUp(arena, inOffset + p * depth, rows, (p - c0) * pairs);
+            }
+            pixels(arena, c0, c1, b0, b1, rows, sum, acc);
         }
     }
 
     /**
-     * Pixels p0..p1 (at most {@link #CHUNK}) of a 1×1 convolution, blocks b0..b1, blocks outermost: the
-     * chunk's input rows stay in cache while the weights stream through once. (Tiles outermost read the
-     * whole weight matrix once per tile: 13 times 1.6 MB for V2's 7×7 320→1280 layer.)
+     * Pixels p0..p1 (at most {@link #CHUNK}, their pairs in {@code rows}) of a 1×1 convolution, blocks
+     * b0..b1, blocks outermost: the chunk's pairs stay in cache while the weights stream through once.
+     * (Tiles outermost read the whole weight matrix once per tile: 13 times 1.6 MB for V2's 7×7 320→1280
+     * layer.)
      */
-    private void pixelsDirect(byte[] arena, int p0, int p1, int b0, int b1, int[] acc, int[] rows) {
-        widen(arena, inOffset + p0 * depth, (p1 - p0) * depth, rows, 0);
-        int b = b0;
-        for (; b + 2 <= b1; b += 2) {
-            int p = p0;
-            for (; p + 4 <= p1; p += 4) {
-                tile4x2(rows, (p - p0) * depth, b, arena, outOffset + p * outC, acc);
-            }
-            for (; p < p1; p++) {
-                tile1x1(rows, (p - p0) * depth, b, arena, outOffset + p * outC, acc);
-                tile1x1(rows, (p - p0) * depth, b + 1, arena, outOffset + p * outC, acc);
-            }
-        }
-        if (b < b1) {
-            int p = p0;
-            for (; p + 4 <= p1; p += 4) {
-                tile4x1(rows, (p - p0) * depth, b, arena, outOffset + p * outC, acc);
-            }
-            for (; p < p1; p++) {
-                tile1x1(rows, (p - p0) * depth, b, arena, outOffset + p * outC, acc);
+    private void pixels(byte[] arena, int p0, int p1, int b0, int b1, int[] rows, int[] sum, int[] acc) {
+        for (int b = b0; b < b1; b++) {
+            for (int p = p0; p < p1; p += 4) {
+                tile4(rows, (p - p0) * pairs, sum, p - p0, b, arena, outOffset + p * outC, acc, Math.min(4, p1 - p));
             }
         }
     }

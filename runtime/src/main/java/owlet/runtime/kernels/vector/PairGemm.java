@@ -1,0 +1,139 @@
+package owlet.runtime.kernels.vector;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import owlet.runtime.kernels.support.Window;
+import owlet.runtime.quant.ChannelRequant;
+
+/**
+ * The GEMM variants that multiply in 16-bit lanes, two patch positions per 32-bit lane, with both factors
+ * as unsigned bytes: each product is below 2^16, so a 16-bit multiply (16 products per 256 bits) gives
+ * it exactly, where a 32-bit multiply gives 8 and costs more (measured twice as fast on AVX2; the same
+ * shape as NEON's 8 × 16-bit multiplies). The variants differ in where the patches come from
+ * ({@link PointwiseGemm}, {@link GatheredGemm}).
+ *
+ * <p>The arithmetic. With the stored input {@code x} (a signed byte), {@code u = x + 128} in [0, 255], and
+ * {@code f = weight - filterZp = v + delta[oc]} with {@code v} in [0, 255] (f spans at most 256 values),
+ * {@code Σ_k x·f = Σ_k u·v + delta·Σ_k u - 128·Σ_k f}. The last term is folded into the bias with the
+ * input offset ({@link ConvGemm}); {@code Σ_k u} is taken once per patch ({@link #pairUp}); {@code Σ u·v}
+ * is the inner loop. There a 32-bit lane holds patch positions (k, k + L) of one output channel: the
+ * input pair {@code u_k | u_(k+L) << 16} broadcast, the weight pair in the same halves, one 16-bit
+ * multiply, and the 32-bit lane of products {@code t = lo + hi·2^16}. The loop adds {@code t} to one
+ * accumulator and {@code t >>> 16} (= hi) to another; {@code Σ(lo + hi) = Σt - 65535·Σhi}, modulo 2^32 as
+ * the reference's int32 accumulator.
+ */
+abstract class PairGemm extends ConvGemm {
+    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, I.vectorShape());
+
+    /** Patch positions k and k + L share a lane: a patch is {@link #groups} groups of 2L positions. */
+    final int groups;
+    /** Input pairs per patch: {@code groups · L}. */
+    final int pairs;
+    /** [block][pair][lane][2]: the unsigned weights {@code v} of output channel block·L + lane. */
+    final short[] packed;
+    /** Per output channel, padded to whole blocks: {@code f - v}. */
+    final int[] delta;
+    /** The last group's lanes that hold patch positions below depth: -1, else 0 (first k, then k + L). */
+    private final int[] lastGroup;
+    /** Per part: {@code Σ_k u} of each patch in {@link #patches}. */
+    final int[][] sums;
+
+    PairGemm(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts, int patchPixels) {
+        super(w, filter, inputOffset, 128, rq, parts, patchPixels * pairsOf(w));
+        this.groups = pairsOf(w) / L;
+        this.pairs = groups * L;
+        this.delta = new int[blocks * L];
+        this.packed = GemmWeights.pairs(filter, outC, depth, delta);
+        this.lastGroup = new int[2 * L];
+        for (int i = 0; i < 2 * L; i++) {
+            lastGroup[i] = (groups - 1) * 2 * L + i < depth ? -1 : 0;
+        }
+        this.sums = new int[parts][patchPixels];
+    }
+
+    /** Input pairs per patch of this convolution. */
+    private static int pairsOf(Window w) {
+        int depth = w.kh() * w.kw() * w.inC();
+        return (depth + 2 * L - 1) / (2 * L) * L;
+    }
+
+    /**
+     * The patch of {@code depth} stored bytes at {@code bytes[at]} as {@link #pairs} input pairs at
+     * {@code dst[to]}, positions past depth as 0; returns {@code Σ_k u}. Reads up to
+     * {@link ConvGemm#WINDOW_SLACK} bytes past the patch.
+     */
+    final int pairUp(byte[] bytes, int at, int[] dst, int to) {
+        IntVector sum = IntVector.zero(I);
+        int last = groups - 1;
+        for (int g = 0; g < last; g++) {
+            int from = at + 2 * L * g;
+            IntVector lo = ((IntVector) ByteVector.fromArray(WIDEN, bytes, from).castShape(I, 0)).add(128);
+            IntVector hi = ((IntVector) ByteVector.fromArray(WIDEN, bytes, from + L).castShape(I, 0)).add(128);
+            lo.add(hi.lanewise(VectorOperators.LSHL, 16)).intoArray(dst, to + g * L);
+            sum = sum.add(lo).add(hi);
+        }
+        int from = at + 2 * L * last;
+        IntVector lo = ((IntVector) ByteVector.fromArray(WIDEN, bytes, from).castShape(I, 0)).add(128)
+                .and(IntVector.fromArray(I, lastGroup, 0));
+        IntVector hi = ((IntVector) ByteVector.fromArray(WIDEN, bytes, from + L).castShape(I, 0)).add(128)
+                .and(IntVector.fromArray(I, lastGroup, L));
+        lo.add(hi.lanewise(VectorOperators.LSHL, 16)).intoArray(dst, to + last * L);
+        return sum.add(lo).add(hi).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Four patches' pairs at {@code src[i0]}, {@code src[i0 + pairs]}, ..., their sums at
+     * {@code sum[s0...]}; block b; outputs of the first {@code count} (1 to 4) pixels at {@code arena[out]},
+     * {@code arena[out + outC]}, ... (Fewer than 4 still computes 4, from whatever the other slots hold: one
+     * tile for all, so the JIT compiles one hot method; a rarely called one-pixel tile ran its epilogue
+     * uncompiled and allocated.)
+     */
+    final void tile4(int[] src, int i0, int[] sum, int s0, int b, byte[] arena, int out, int[] acc, int count) {
+        int i1 = i0 + pairs;
+        int i2 = i1 + pairs;
+        int i3 = i2 + pairs;
+        int w0 = b * pairs * 2 * L;
+        IntVector t0 = IntVector.zero(I), h0 = IntVector.zero(I);
+        IntVector t1 = IntVector.zero(I), h1 = IntVector.zero(I);
+        IntVector t2 = IntVector.zero(I), h2 = IntVector.zero(I);
+        IntVector t3 = IntVector.zero(I), h3 = IntVector.zero(I);
+        for (int q = 0; q < pairs; q++) {
+            ShortVector f = ShortVector.fromArray(S, packed, w0 + q * 2 * L);
+            IntVector p0 = f.mul(IntVector.broadcast(I, src[i0 + q]).reinterpretAsShorts()).reinterpretAsInts();
+            IntVector p1 = f.mul(IntVector.broadcast(I, src[i1 + q]).reinterpretAsShorts()).reinterpretAsInts();
+            IntVector p2 = f.mul(IntVector.broadcast(I, src[i2 + q]).reinterpretAsShorts()).reinterpretAsInts();
+            IntVector p3 = f.mul(IntVector.broadcast(I, src[i3 + q]).reinterpretAsShorts()).reinterpretAsInts();
+            t0 = t0.add(p0);
+            h0 = h0.add(p0.lanewise(VectorOperators.LSHR, 16));
+            t1 = t1.add(p1);
+            h1 = h1.add(p1.lanewise(VectorOperators.LSHR, 16));
+            t2 = t2.add(p2);
+            h2 = h2.add(p2.lanewise(VectorOperators.LSHR, 16));
+            t3 = t3.add(p3);
+            h3 = h3.add(p3.lanewise(VectorOperators.LSHR, 16));
+        }
+        int c0 = b * L;
+        IntVector d = IntVector.fromArray(I, delta, c0);
+        // With outC = L / 2 (8 channels of 16 lanes: V1 0.25's first layer) two pixels share a vector: each
+        // pixel's accumulators overwrite the unused upper lanes of the one before, and the output stage's
+        // parameters repeat from channel outC on, so two pixels go out in one full store.
+        int step = 2 * outC == L ? outC : L;
+        t0.sub(h0.mul(65535)).add(d.mul(sum[s0])).intoArray(acc, 0);
+        t1.sub(h1.mul(65535)).add(d.mul(sum[s0 + 1])).intoArray(acc, step);
+        t2.sub(h2.mul(65535)).add(d.mul(sum[s0 + 2])).intoArray(acc, 2 * step);
+        t3.sub(h3.mul(65535)).add(d.mul(sum[s0 + 3])).intoArray(acc, 3 * step);
+        if (step == L) {
+            rq.store(acc, 0, count, c0, arena, out + c0, outC, Math.min(L, outC - c0));
+        } else if (count == 4) {
+            rq.store(acc, 0, 2, 0, arena, out, L, L);
+        } else {
+            // A partial store rewrites its L accumulators, the next pixel's too: last pixel first.
+            for (int j = count - 1; j >= 0; j--) {
+                rq.store(acc, j * outC, 0, arena, out + j * outC, outC);
+            }
+        }
+    }
+}
