@@ -36,7 +36,8 @@ final class GemmWeights {
     /**
      * The filter as unsigned weights {@code v = f - delta[oc]} in [0, 255] for {@link PairGemm},
      * {@code [block][pair][lane][2]}: pair {@code q = g·L + j} holds patch positions {@code 2L·g + j} and
-     * {@code 2L·g + L + j}; positions past depth and channels past outC hold 0. {@code delta} (per output
+     * {@code 2L·g + L + j}, in the last group {@code 2L·g + j} and {@code 2L·g + lastPairs + j}
+     * ({@link PairGemm#lastPairsOf}); positions past depth and channels past outC hold 0. {@code delta} (per output
      * channel, padded to whole blocks) receives each channel's smallest {@code f}.
      *
      * @throws IllegalArgumentException if a channel's {@code f} spans more than 256 values (8-bit weights
@@ -44,7 +45,9 @@ final class GemmWeights {
      */
     static short[] pairs(short[] filter, int outC, int depth, int[] delta) {
         int blocks = (outC + L - 1) / L;
-        int pairs = (depth + 2 * L - 1) / (2 * L) * L;
+        int groups = (depth + 2 * L - 1) / (2 * L);
+        int lastPairs = PairGemm.lastPairsOf(depth);
+        int pairs = (groups - 1) * L + lastPairs;
         short[] packed = new short[blocks * pairs * 2 * L];
         for (int oc = 0; oc < outC; oc++) {
             int min = Integer.MAX_VALUE;
@@ -62,8 +65,9 @@ final class GemmWeights {
             for (int k = 0; k < depth; k++) {
                 int g = k / (2 * L);
                 int r = k % (2 * L);
-                int q = g * L + r % L;
-                packed[base + q * 2 * L + r / L] = (short) (filter[oc * depth + k] - min);
+                int distance = g == groups - 1 ? lastPairs : L;
+                int q = g * L + r % distance;
+                packed[base + q * 2 * L + r / distance] = (short) (filter[oc * depth + k] - min);
             }
         }
         return packed;

@@ -28,42 +28,59 @@ import owlet.runtime.quant.ChannelRequant;
 abstract class PairGemm extends ConvGemm {
     static final VectorSpecies<Short> S = VectorSpecies.of(short.class, I.vectorShape());
 
-    /** Patch positions k and k + L share a lane: a patch is {@link #groups} groups of 2L positions. */
+    /**
+     * Patch positions k and k + L share a lane: a patch is {@link #groups} groups of 2L positions, the last
+     * of them {@code 2·lastPairs} (positions k and k + lastPairs), so that a short patch (depth 8 or 24 with
+     * 8 lanes) wastes no lanes.
+     */
     final int groups;
-    /** Input pairs per patch: {@code groups · L}. */
+    /** Pairs of the last group: {@code ceil((depth - 2L·(groups - 1)) / 2)}, at most L. */
+    final int lastPairs;
+    /** Input pairs per patch: {@code (groups - 1) · L + lastPairs}. */
     final int pairs;
     /** [block][pair][lane][2]: the unsigned weights {@code v} of output channel block·L + lane. */
     final short[] packed;
     /** Per output channel, padded to whole blocks: {@code f - v}. */
     final int[] delta;
-    /** The last group's lanes that hold patch positions below depth: -1, else 0 (first k, then k + L). */
+    /** The last group's lanes that hold patch positions below depth: -1, else 0 (first k, then k + lastPairs). */
     private final int[] lastGroup;
     /** Per part: {@code Σ_k u} of each patch in {@link #patches}. */
     final int[][] sums;
 
     PairGemm(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts, int patchPixels) {
-        super(w, filter, inputOffset, 128, rq, parts, patchPixels * pairsOf(w));
-        this.groups = pairsOf(w) / L;
-        this.pairs = groups * L;
+        super(w, filter, inputOffset, 128, rq, parts, patchPixels * pairsOf(w) + L);
+        int depth = this.depth;
+        this.groups = (depth + 2 * L - 1) / (2 * L);
+        this.lastPairs = lastPairsOf(depth);
+        this.pairs = pairsOf(w);
         this.delta = new int[blocks * L];
         this.packed = GemmWeights.pairs(filter, outC, depth, delta);
         this.lastGroup = new int[2 * L];
-        for (int i = 0; i < 2 * L; i++) {
-            lastGroup[i] = (groups - 1) * 2 * L + i < depth ? -1 : 0;
+        int base = (groups - 1) * 2 * L;
+        for (int j = 0; j < L; j++) {
+            lastGroup[j] = j < lastPairs && base + j < depth ? -1 : 0;
+            lastGroup[L + j] = j < lastPairs && base + lastPairs + j < depth ? -1 : 0;
         }
         this.sums = new int[parts][patchPixels];
+    }
+
+    /** Pairs in the last group of a patch of {@code depth} positions. */
+    static int lastPairsOf(int depth) {
+        int groups = (depth + 2 * L - 1) / (2 * L);
+        return (depth - (groups - 1) * 2 * L + 1) / 2;
     }
 
     /** Input pairs per patch of this convolution. */
     private static int pairsOf(Window w) {
         int depth = w.kh() * w.kw() * w.inC();
-        return (depth + 2 * L - 1) / (2 * L) * L;
+        return (depth + 2 * L - 1) / (2 * L) * L - L + lastPairsOf(depth);
     }
 
     /**
      * The patch of {@code depth} stored bytes at {@code bytes[at]} as {@link #pairs} input pairs at
      * {@code dst[to]}, positions past depth as 0; returns {@code Σ_k u}. Reads up to
-     * {@link ConvGemm#WINDOW_SLACK} bytes past the patch.
+     * {@link ConvGemm#WINDOW_SLACK} bytes past the patch; writes zeros up to L ints past its pairs, which
+     * the next patch's overwrite (patches are written in order).
      */
     final int pairUp(byte[] bytes, int at, int[] dst, int to) {
         IntVector sum = IntVector.zero(I);
@@ -78,7 +95,7 @@ abstract class PairGemm extends ConvGemm {
         int from = at + 2 * L * last;
         IntVector lo = ((IntVector) ByteVector.fromArray(WIDEN, bytes, from).castShape(I, 0)).add(128)
                 .and(IntVector.fromArray(I, lastGroup, 0));
-        IntVector hi = ((IntVector) ByteVector.fromArray(WIDEN, bytes, from + L).castShape(I, 0)).add(128)
+        IntVector hi = ((IntVector) ByteVector.fromArray(WIDEN, bytes, from + lastPairs).castShape(I, 0)).add(128)
                 .and(IntVector.fromArray(I, lastGroup, L));
         lo.add(hi.lanewise(VectorOperators.LSHL, 16)).intoArray(dst, to + last * L);
         return sum.add(lo).add(hi).reduceLanes(VectorOperators.ADD);
