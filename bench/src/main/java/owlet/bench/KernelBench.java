@@ -40,8 +40,9 @@ import owlet.runtime.model.TensorType;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/classes:$(cat bench/target/classpath.txt) \
- *     owlet.bench.KernelBench [-Dowlet.vector=false]
+ *     owlet.bench.KernelBench [-Dowlet.vector=false] [BITS]
  * </pre>
+ * BITS (128, 256, 512) caps the vector width of the measured JVM; without it, the machine's.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -137,10 +138,16 @@ public class KernelBench {
     public static void main(String[] args) throws Exception {
         OptionsBuilder options = new OptionsBuilder();
         options.include(KernelBench.class.getName() + ".eval");
+        List<String> jvmArgs = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector"));
         String vector = System.getProperty("owlet.vector");
         if (vector != null) {
-            options.jvmArgsAppend("-Dowlet.vector=" + vector);
+            jvmArgs.add("-Dowlet.vector=" + vector);
         }
+        // An argument caps the vector width of the forked JVM (128: a Raspberry Pi's NEON).
+        if (args.length > 0) {
+            jvmArgs.add("-XX:MaxVectorSize=" + Integer.parseInt(args[0]) / 8);
+        }
+        options.jvmArgsAppend(jvmArgs.toArray(new String[0]));
         Collection<RunResult> results = new Runner(options.build()).run();
         System.out.println("| layer | mult-adds | µs | GMAC/s |");
         System.out.println("|---|---:|---:|---:|");

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,15 +34,19 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *   <li>{@link #tileInCache}: the pointwise GEMM's register tile with byte inputs (4 pixels × 2 blocks of
  *       output channels, one weight vector per block and k, one input byte broadcast per pixel and k), on
  *       patches and weights that stay in cache: that loop without memory traffic or output stage.</li>
- *   <li>{@link #tileWideInput}: the same tile with the patches widened to ints beforehand, as
- *       {@code IntWeightGemm} now does: a broadcast of an int from memory instead of a byte load, a sign
- *       extension and a move into a vector register.</li>
+ *   <li>{@link #tileWideInput}: the same tile with the patches widened to ints beforehand, as the
+ *       32-bit GEMM did: a broadcast of an int from memory instead of a byte load, a sign extension and a
+ *       move into a vector register.</li>
+ *   <li>{@link #tilePairs}: the loop of {@code PairGemm}, the GEMM since: unsigned byte pairs in 16-bit
+ *       lanes, 4 pixels × 1 block, one 16-bit multiply per two patch positions and two 32-bit adds and a
+ *       shift to accumulate them exactly.</li>
  * </ul>
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/classes:$(cat bench/target/classpath.txt) \
- *     owlet.bench.MacCeilingBench
+ *     owlet.bench.MacCeilingBench [BITS]
  * </pre>
+ * BITS (128, 256, 512) caps the vector width of the measured JVM; without it, the machine's.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -63,6 +68,8 @@ public class MacCeilingBench {
     private byte[] patches;
     private int[] widePatches;
     private int[] sink;
+    private short[] pairWeights;
+    private int[] pairPatches;
 
     @Setup(Level.Trial)
     public void prepare() {
@@ -78,13 +85,22 @@ public class MacCeilingBench {
             widePatches[i] = patches[i];
         }
         sink = new int[L];
+        pairWeights = new short[DEPTH * L];
+        for (int i = 0; i < pairWeights.length; i++) {
+            pairWeights[i] = (short) r.nextInt(256);
+        }
+        pairPatches = new int[4 * DEPTH / 2];
+        for (int i = 0; i < pairPatches.length; i++) {
+            pairPatches[i] = r.nextInt(256) | r.nextInt(256) << 16;
+        }
     }
 
-    /** Mult-adds per call of each benchmark. */
-    static long multAdds(String benchmark) {
+    /** Mult-adds per call of each benchmark with {@code lanes} int lanes. */
+    static long multAdds(String benchmark, int lanes) {
         return switch (benchmark) {
-            case "registers" -> (long) STEPS * 8 * L;
-            case "tileInCache", "tileWideInput" -> (long) REPEATS * DEPTH * 8 * L;
+            case "registers" -> (long) STEPS * 8 * lanes;
+            case "tileInCache", "tileWideInput" -> (long) REPEATS * DEPTH * 8 * lanes;
+            case "tilePairs" -> (long) REPEATS * DEPTH * 4 * lanes;
             default -> throw new IllegalArgumentException(benchmark);
         };
     }
@@ -130,6 +146,42 @@ public class MacCeilingBench {
             tile4x2(widePatches, 0, 0, acc);
         }
         return acc[0];
+    }
+
+    @Benchmark
+    public int tilePairs() {
+        int[] acc = sink;
+        for (int rep = 0; rep < REPEATS; rep++) {
+            tile4Pairs(acc);
+        }
+        return acc[0];
+    }
+
+    /** PairGemm's tile: 4 patches of DEPTH / 2 input pairs against one block of weight pairs. */
+    private void tile4Pairs(int[] acc) {
+        int pairs = DEPTH / 2;
+        int[] src = pairPatches;
+        IntVector t0 = IntVector.zero(I), h0 = IntVector.zero(I);
+        IntVector t1 = IntVector.zero(I), h1 = IntVector.zero(I);
+        IntVector t2 = IntVector.zero(I), h2 = IntVector.zero(I);
+        IntVector t3 = IntVector.zero(I), h3 = IntVector.zero(I);
+        for (int q = 0; q < pairs; q++) {
+            ShortVector f = ShortVector.fromArray(ShortVector.SPECIES_PREFERRED, pairWeights, q * 2 * L);
+            IntVector p0 = f.mul(IntVector.broadcast(I, src[q]).reinterpretAsShorts()).reinterpretAsInts();
+            IntVector p1 = f.mul(IntVector.broadcast(I, src[pairs + q]).reinterpretAsShorts()).reinterpretAsInts();
+            IntVector p2 = f.mul(IntVector.broadcast(I, src[2 * pairs + q]).reinterpretAsShorts()).reinterpretAsInts();
+            IntVector p3 = f.mul(IntVector.broadcast(I, src[3 * pairs + q]).reinterpretAsShorts()).reinterpretAsInts();
+            t0 = t0.add(p0);
+            h0 = h0.add(p0.lanewise(VectorOperators.LSHR, 16));
+            t1 = t1.add(p1);
+            h1 = h1.add(p1.lanewise(VectorOperators.LSHR, 16));
+            t2 = t2.add(p2);
+            h2 = h2.add(p2.lanewise(VectorOperators.LSHR, 16));
+            t3 = t3.add(p3);
+            h3 = h3.add(p3.lanewise(VectorOperators.LSHR, 16));
+        }
+        t0.add(t1).add(t2).add(t3).sub(h0.add(h1).add(h2).add(h3).mul(65535)).add(IntVector.fromArray(I, acc, 0))
+                .intoArray(acc, 0);
     }
 
     /** {@link #tile4x2(byte[], int, int, int[])} with the patches as ints. */
@@ -196,16 +248,23 @@ public class MacCeilingBench {
 
     /** Runs the loops and prints mult-adds per second. */
     public static void main(String[] args) throws Exception {
-        Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .include(MacCeilingBench.class.getName()).build()).run();
-        System.out.printf("| loop (%d-bit int lanes) | mult-adds per call | µs | GMAC/s |%n", L * 32);
+        // An argument caps the vector width of the forked JVM (128: a Raspberry Pi's NEON).
+        int bits = args.length > 0 ? Integer.parseInt(args[0]) : L * 32;
+        OptionsBuilder options = new OptionsBuilder();
+        options.include(MacCeilingBench.class.getName());
+        if (args.length > 0) {
+            options.jvmArgsAppend("--add-modules", "jdk.incubator.vector", "-XX:MaxVectorSize=" + bits / 8);
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
+        int lanes = bits / 32;
+        System.out.printf("| loop (%d-bit int lanes) | mult-adds per call | µs | GMAC/s |%n", bits);
         System.out.println("|---|---:|---:|---:|");
         for (RunResult result : results) {
             String label = result.getParams().getBenchmark();
             String name = label.substring(label.lastIndexOf('.') + 1);
             double micros = result.getPrimaryResult().getScore();
-            System.out.printf("| %s | %,d | %.1f | %.2f |%n", name, multAdds(name), micros,
-                    multAdds(name) / micros / 1e3);
+            System.out.printf("| %s | %,d | %.1f | %.2f |%n", name, multAdds(name, lanes), micros,
+                    multAdds(name, lanes) / micros / 1e3);
         }
     }
 }
