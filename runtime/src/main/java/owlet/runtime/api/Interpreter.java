@@ -21,8 +21,9 @@ import owlet.runtime.quant.Quant8;
  * {@link #run()} allocates nothing.
  *
  * <p>With {@code threads > 1} ({@link #create(Model, int)}) the interpreter owns a fixed pool of
- * {@code threads - 1} daemon worker threads, created once, and splits each heavy operator (convolutions,
- * fully connected) into that many parts, the calling thread running one of them. {@link #close()} stops
+ * {@code threads - 1} daemon worker threads, created once, and splits each operator but the smallest into
+ * as many parts or a few times more ({@link #partsFor}), claimed by the calling thread and the workers as
+ * each becomes free. {@link #close()} stops
  * the workers; an interpreter that becomes unreachable without being closed stops them too.
  *
  * <p>Inputs and outputs are read and written in the tensor's own representation (uint8 values 0..255 for
@@ -31,10 +32,24 @@ import owlet.runtime.quant.Quant8;
 public final class Interpreter implements AutoCloseable {
     /**
      * Operators with fewer mult-adds and fewer output elements than these run on the calling thread alone:
-     * splitting them costs more than it saves. (Elementwise ops such as ADD have no mult-adds.)
+     * splitting them costs more than it saves. (Elementwise ops such as ADD have no mult-adds.) With the
+     * workers spinning between operators, handing them a part costs about a microsecond, so only the
+     * smallest operators stay whole: at 200,000 and 16,384 before 2026-12-03, 5 of MobileNet V1 0.25's
+     * 3×3 depthwise layers of 45 µs each ran on one thread, and V1 0.25 on two threads went from 1.47–1.79x
+     * its one-thread speed to 1.83–1.92x with these (BENCHMARKS.md, "Two threads on every model").
      */
-    static final long MIN_SPLIT_MULT_ADDS = 200_000;
-    static final long MIN_SPLIT_ELEMENTS = 16_384;
+    static final long MIN_SPLIT_MULT_ADDS = 20_000;
+    static final long MIN_SPLIT_ELEMENTS = 2_048;
+    /**
+     * A split operator has {@code threads} parts, or {@value #PARTS_PER_THREAD} per thread when each part
+     * still gets {@link #PART_MULT_ADDS} mult-adds or {@link #PART_ELEMENTS} output elements: parts are
+     * claimed by whichever thread is free, so with more parts than threads a thread that another program
+     * keeps off its core holds up a smaller piece of work, while on an idle machine the threads still end
+     * together (the count is a multiple of the threads).
+     */
+    static final int PARTS_PER_THREAD = 2;
+    static final long PART_MULT_ADDS = 100_000;
+    static final long PART_ELEMENTS = 8_192;
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final Model model;
@@ -42,6 +57,8 @@ public final class Interpreter implements AutoCloseable {
     private final Kernel[] kernels;
     /** For each kernel, whether it runs split across the pool. */
     private final boolean[] split;
+    /** For each split kernel, how many parts it is split into. */
+    private final int[] parts;
     private final byte[] arena;
     private final WorkerPool pool;
     private final Cleaner.Cleanable cleanable;
@@ -77,21 +94,31 @@ public final class Interpreter implements AutoCloseable {
         int threads = options.threads();
         this.model = model;
         this.plan = plan;
-        this.kernels = plan.prepareKernels(threads, options.vectorKernels());
+        int maxParts = threads == 1 ? 1 : threads * PARTS_PER_THREAD;
+        this.kernels = plan.prepareKernels(maxParts, options.vectorKernels());
         this.arena = new byte[plan.arenaSize() + ExecutionPlan.ARENA_TAIL_BYTES];
         this.split = new boolean[kernels.length];
+        this.parts = new int[kernels.length];
         boolean any = false;
         for (int i = 0; i < kernels.length; i++) {
             Operator op = model.operators().get(i);
             long elements = op.outputs().length > 0 && op.outputs()[0] >= 0
                     ? model.tensor(op.outputs()[0]).elementCount() : 0;
+            long macs = OpCost.of(model, op).multAdds();
             split[i] = threads > 1 && kernels[i] instanceof PartitionedKernel
-                    && (OpCost.of(model, op).multAdds() >= MIN_SPLIT_MULT_ADDS || elements >= MIN_SPLIT_ELEMENTS);
+                    && (macs >= MIN_SPLIT_MULT_ADDS || elements >= MIN_SPLIT_ELEMENTS);
+            parts[i] = partsFor(threads, maxParts, macs, elements);
             any |= split[i];
         }
-        this.pool = any ? new WorkerPool(threads) : null;
+        this.pool = any ? new WorkerPool(threads, maxParts) : null;
         WorkerPool p = pool;
         this.cleanable = p == null ? null : CLEANER.register(this, p::close);
+    }
+
+    /** Parts of an operator split across {@code threads} threads: a multiple of them, at most {@code maxParts}. */
+    static int partsFor(int threads, int maxParts, long multAdds, long elements) {
+        long byWork = Math.max(multAdds / PART_MULT_ADDS, elements / PART_ELEMENTS);
+        return (int) Math.max(threads, Math.min(maxParts, byWork) / threads * threads);
     }
 
     /** Plans the arena and prepares every operator to run on the calling thread alone. */
@@ -123,10 +150,12 @@ public final class Interpreter implements AutoCloseable {
      * What preparing and running the model allocates, at most: the arena, and per operator its packed
      * weights (at most {@value #PACKED_BYTES_PER_WEIGHT_BYTE} bytes per byte of constant input: weights
      * widened to ints, plus per-channel tables), its tables (at most {@value #KERNEL_OVERHEAD_BYTES} bytes:
-     * a 64 KB pair table) and per thread a working row ({@value #ROW_SCRATCH_BYTES} bytes). Measured against what the shared models
-     * allocate in {@code MemoryBudgetTest}.
+     * a 64 KB pair table) and per part a working row ({@value #ROW_SCRATCH_BYTES} bytes; an operator split
+     * across several threads has up to {@value #PARTS_PER_THREAD} parts per thread). Measured against what
+     * the shared models allocate in {@code MemoryBudgetTest}.
      */
     static long memoryNeeded(Model model, ExecutionPlan plan, int threads) {
+        int parts = threads == 1 ? 1 : threads * PARTS_PER_THREAD;
         long total = (long) plan.arenaSize() + ExecutionPlan.ARENA_TAIL_BYTES;
         for (Operator op : model.operators()) {
             total += KERNEL_OVERHEAD_BYTES;
@@ -136,7 +165,7 @@ public final class Interpreter implements AutoCloseable {
                 }
             }
             for (int t : op.outputs()) {
-                total += (long) threads * ROW_SCRATCH_BYTES;
+                total += (long) parts * ROW_SCRATCH_BYTES;
             }
         }
         return total;
@@ -148,7 +177,7 @@ public final class Interpreter implements AutoCloseable {
 
     /** Threads an inference runs on (1 when no operator is worth splitting). */
     public int threads() {
-        return pool == null ? 1 : pool.parts();
+        return pool == null ? 1 : pool.threads();
     }
 
     /** Thread ids of the worker threads (empty when single-threaded), for allocation measurements. */
@@ -210,7 +239,7 @@ public final class Interpreter implements AutoCloseable {
 
     private void step(int i) {
         if (split[i]) {
-            pool.run((PartitionedKernel) kernels[i], arena);
+            pool.run((PartitionedKernel) kernels[i], arena, parts[i]);
         } else {
             kernels[i].eval(arena);
         }

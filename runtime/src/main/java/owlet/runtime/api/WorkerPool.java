@@ -17,10 +17,11 @@ import owlet.runtime.kernels.support.PartitionedKernel;
  * generation, then bumps a volatile generation counter; workers wait for the counter to move, spinning
  * for up to {@link #spinNanos} (the next op of an inference follows within microseconds, and waking a
  * parked thread costs tens of microseconds, more in a virtual machine) and then parking, so a pool costs
- * no CPU between inferences. A claim is a compare-and-set of one {@code long} holding the generation and
- * the next part: a worker still looking for work of an earlier generation can never take a part of the
- * next one, and it reads the kernel and arena only after its claim succeeded (the caller cannot have
- * moved on while a part is unclaimed). Each finished part counts down {@link #pending}; the caller waits
+ * no CPU between inferences. A claim is a compare-and-set of one {@code long} holding the generation, its
+ * number of parts (it varies from kernel to kernel) and the next part: a worker still looking for work of
+ * an earlier generation can never take a part of the next one, and it reads the kernel and arena only
+ * after its claim succeeded (the caller cannot have moved on while a part is unclaimed). Each finished
+ * part counts down {@link #pending}; the caller waits
  * for zero the same way the workers wait. The volatile writes and reads order the arena: everything the
  * caller wrote before opening the claims is visible to the thread that claims a part, everything a thread
  * wrote before its count down is visible to the caller after it sees zero.
@@ -46,16 +47,27 @@ final class WorkerPool implements AutoCloseable {
     static final long DEFAULT_SPIN_NANOS = 50_000;
     /** Spins between two clock reads. */
     private static final int SPINS_PER_CHECK = 64;
-    /** Bits of {@link #claims} that hold the next part; the generation is above them. */
+    /**
+     * Bits of {@link #claims} that hold the next part, and as many above them for the number of parts; the
+     * generation's low 32 bits are above those.
+     */
     private static final int PART_BITS = 16;
+    private static final int PART_MASK = (1 << PART_BITS) - 1;
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final long spinNanos = spinNanos();
     private final Worker[] workers;
-    private final int parts;
+    /** The most parts a kernel is split into. */
+    private final int maxParts;
     /** Parts not yet finished in this generation. */
     private final AtomicInteger pending = new AtomicInteger();
-    /** {@code generation << PART_BITS | next unclaimed part}. */
+    /**
+     * {@code generation << 2 * PART_BITS | parts << PART_BITS | next unclaimed part}: the number of parts
+     * travels with the generation, so a thread still claiming for an earlier kernel can never read the
+     * next kernel's number of parts (it varies from kernel to kernel) against its own generation. Only the
+     * generation's low 32 bits are kept: a claim could be mistaken for one 2^32 generations later, while
+     * a claiming thread that saw the older one is still between two instructions.
+     */
     private final AtomicLong claims = new AtomicLong();
     private volatile long generation;
     private volatile boolean closed;
@@ -69,20 +81,29 @@ final class WorkerPool implements AutoCloseable {
 
     /** A pool that splits work into {@code parts} parts: the caller and {@code parts - 1} workers. */
     WorkerPool(int parts) {
-        this(parts, true);
+        this(parts, parts, true);
+    }
+
+    /** A pool of {@code threads} threads (the caller and {@code threads - 1} workers) for up to {@code maxParts} parts. */
+    WorkerPool(int threads, int maxParts) {
+        this(threads, maxParts, true);
+    }
+
+    WorkerPool(int parts, boolean startWorkers) {
+        this(parts, parts, startWorkers);
     }
 
     /**
      * With {@code startWorkers} false the workers are made but never started: every part then runs on the
      * caller, as when the workers never get a core (for tests).
      */
-    WorkerPool(int parts, boolean startWorkers) {
-        if (parts < 2 || parts >= 1 << PART_BITS) {
-            throw new IllegalArgumentException("a worker pool needs 2 to " + ((1 << PART_BITS) - 1)
-                    + " parts, got " + parts);
+    WorkerPool(int threads, int maxParts, boolean startWorkers) {
+        if (threads < 2 || maxParts < threads || maxParts >= 1 << PART_BITS) {
+            throw new IllegalArgumentException("a worker pool needs 2 or more threads and " + threads + " to "
+                    + ((1 << PART_BITS) - 1) + " parts, got " + threads + " threads, " + maxParts + " parts");
         }
-        this.parts = parts;
-        this.workers = new Worker[parts - 1];
+        this.maxParts = maxParts;
+        this.workers = new Worker[threads - 1];
         int pool = POOLS.incrementAndGet();
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker(this);
@@ -106,8 +127,12 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
-    int parts() {
-        return parts;
+    int threads() {
+        return workers.length + 1;
+    }
+
+    int maxParts() {
+        return maxParts;
     }
 
     /** Thread ids of the workers (for allocation measurements). */
@@ -121,8 +146,19 @@ final class WorkerPool implements AutoCloseable {
 
     /** Runs all parts of {@code kernel}, the calling thread among those that run them; returns when all are done. */
     void run(PartitionedKernel kernel, byte[] arena) {
+        run(kernel, arena, maxParts);
+    }
+
+    /**
+     * Runs {@code kernel} split into {@code parts} parts (1 to {@link #maxParts()}; more than the threads, a
+     * thread that is kept off its core holds up at most one small part).
+     */
+    void run(PartitionedKernel kernel, byte[] arena, int parts) {
         if (closed) {
             throw new IllegalStateException("the interpreter was closed");
+        }
+        if (parts < 1 || parts > maxParts) {
+            throw new IllegalArgumentException("parts " + parts + " not in 1.." + maxParts);
         }
         kernel.beforeParts(arena); // published to the threads that claim parts by the volatile claims below
         this.task = kernel;
@@ -130,7 +166,7 @@ final class WorkerPool implements AutoCloseable {
         this.caller = Thread.currentThread();
         long g = generation + 1; // only the caller writes it
         pending.set(parts);
-        claims.set(g << PART_BITS);
+        claims.set((g << PART_BITS | parts) << PART_BITS);
         generation = g;
         for (Worker w : workers) {
             if (w.parked) {
@@ -172,10 +208,11 @@ final class WorkerPool implements AutoCloseable {
      */
     private Throwable runParts(long g, boolean onCaller) {
         Throwable own = null;
-        int part;
-        while ((part = claim(g)) >= 0) {
+        long c;
+        while ((c = claim(g)) >= 0) {
+            int part = (int) (c & PART_MASK);
             try {
-                task.eval(arena, part, parts);
+                task.eval(arena, part, (int) (c >>> PART_BITS & PART_MASK));
             } catch (Throwable t) {
                 if (onCaller && own == null && (t instanceof RuntimeException || t instanceof Error)) {
                     own = t;
@@ -190,16 +227,21 @@ final class WorkerPool implements AutoCloseable {
         return own;
     }
 
-    /** The next unclaimed part of generation {@code g}, now claimed; -1 when none is left or g is over. */
-    private int claim(long g) {
+    /**
+     * Claims the next unclaimed part of generation {@code g}: the claim word as it was before (the part in
+     * its low bits, the number of parts above them); -1 when none is left or g is over.
+     */
+    private long claim(long g) {
+        long gen = g & 0xFFFF_FFFFL;
         while (true) {
             long c = claims.get();
-            int next = (int) (c & ((1 << PART_BITS) - 1));
-            if (c >>> PART_BITS != g || next >= parts) {
+            int next = (int) (c & PART_MASK);
+            int parts = (int) (c >>> PART_BITS & PART_MASK);
+            if (c >>> 2 * PART_BITS != gen || next >= parts) {
                 return -1;
             }
             if (claims.compareAndSet(c, c + 1)) {
-                return next;
+                return c;
             }
         }
     }

@@ -66,6 +66,18 @@ class ThreadedInterpreterTest {
     }
 
     @Test
+    void anOperatorHasAMultipleOfTheThreadsAsPartsMoreWhenEachPartKeepsEnoughWork() {
+        long part = Interpreter.PART_MULT_ADDS;
+        assertEquals(2, Interpreter.partsFor(2, 4, Interpreter.MIN_SPLIT_MULT_ADDS, 0));
+        assertEquals(2, Interpreter.partsFor(2, 4, 3 * part, 0)); // 3 parts would leave one thread idle a third
+        assertEquals(4, Interpreter.partsFor(2, 4, 4 * part, 0));
+        assertEquals(4, Interpreter.partsFor(2, 4, 1000 * part, 0));
+        assertEquals(4, Interpreter.partsFor(2, 4, 0, 4 * Interpreter.PART_ELEMENTS)); // elementwise: by elements
+        assertEquals(6, Interpreter.partsFor(3, 6, 7 * part, 0));
+        assertEquals(3, Interpreter.partsFor(3, 6, 5 * part, 0));
+    }
+
+    @Test
     void rejectsZeroThreads() throws Exception {
         Model model = Model.load(Shared.model(Shared.MODELS.get(0)));
         assertThrows(IllegalArgumentException.class, () -> Interpreter.create(model, 0));

@@ -30,6 +30,9 @@ class WorkerPoolTest {
             if (arena != expectedArena) {
                 throw new AssertionError("part " + part + " got another kernel's arena");
             }
+            if (part < 0 || part >= parts || parts > runs.length()) {
+                throw new AssertionError("part " + part + " of " + parts);
+            }
             runs.incrementAndGet(part);
             lastThread[part] = Thread.currentThread();
         }
@@ -68,6 +71,30 @@ class WorkerPoolTest {
                 for (int p = 0; p < 3; p++) {
                     assertEquals(rounds, a.runs.get(p), "kernel A, part " + p + ", spin " + spin);
                     assertEquals(rounds, b.runs.get(p), "kernel B, part " + p + ", spin " + spin);
+                }
+            } finally {
+                System.clearProperty("owlet.spin-us");
+            }
+        }
+    }
+
+    @Test
+    void morePartsThanThreadsEachRunOnceWhateverTheirNumberPerKernel() {
+        for (String spin : new String[] {"0", "1000"}) {
+            System.setProperty("owlet.spin-us", spin);
+            try (WorkerPool pool = new WorkerPool(2, 8)) {
+                byte[] arenaA = new byte[1];
+                byte[] arenaB = new byte[1];
+                CountingKernel a = new CountingKernel(8, arenaA);
+                CountingKernel b = new CountingKernel(8, arenaB);
+                int rounds = 20_000;
+                for (int i = 0; i < rounds; i++) {
+                    pool.run(a, arenaA, 8);
+                    pool.run(b, arenaB, 3);
+                }
+                for (int p = 0; p < 8; p++) {
+                    assertEquals(rounds, a.runs.get(p), "kernel A, part " + p + ", spin " + spin);
+                    assertEquals(p < 3 ? rounds : 0, b.runs.get(p), "kernel B, part " + p + ", spin " + spin);
                 }
             } finally {
                 System.clearProperty("owlet.spin-us");

@@ -31,7 +31,8 @@ import owlet.runtime.model.TensorType;
  * Every optimized kernel against its reference kernel on random shapes and quantization: odd sizes, stride
  * 2 with SAME padding, channel counts that are not a multiple of the vector width, int8 (per-tensor and
  * per-channel) and uint8, every fused activation the models use. Both kernels are prepared from the same
- * op over the same arena; the optimized one also runs split into three parts. The output bytes must be
+ * op over the same arena; the optimized one also runs split into three parts and into {@link #MAX_PARTS}
+ * (more parts than rows or pixels on the small shapes: some parts are empty). The output bytes must be
  * identical. Each op once with the kernel its rule chooses, and once with every variant forced on the
  * shapes that variant takes.
  */
@@ -39,6 +40,8 @@ class OptimizedKernelsTest {
     private static final int CASES = 300;
     /** Shapes per variant when every variant is forced, whether or not the rule would choose it. */
     private static final int VARIANT_CASES = 100;
+    /** The most parts a kernel is prepared for: as an interpreter on two threads splits an operator. */
+    private static final int MAX_PARTS = 8;
     private static final Activation[] ACTIVATIONS = {Activation.NONE, Activation.RELU, Activation.RELU6};
 
     @BeforeAll
@@ -146,7 +149,7 @@ class OptimizedKernelsTest {
         int b = harness.constantInts(bias(r, outC), outC);
         int out = harness.tensor(q.type(), OpHarness.quant(0.02f + r.nextFloat() * 0.3f, q.zeroPoint(r)), batches, h, w, outC);
         OperatorOptions.Conv2D options = new OperatorOptions.Conv2D(Padding.SAME, 1, 1, q.activation(), 1, 1);
-        OpContext ctx = harness.context(BuiltinOp.CONV_2D, options, new int[] {in, f, b}, new int[] {out}, 3);
+        OpContext ctx = harness.context(BuiltinOp.CONV_2D, options, new int[] {in, f, b}, new int[] {out}, MAX_PARTS);
         String what = "seed " + seed + ": " + q + " " + batches + "x" + h + "x" + w + "x" + inC + " -> " + outC;
         return new Case(harness, ctx, Conv2D.prepare(ctx, false), in, out, q, r, what);
     }
@@ -190,7 +193,7 @@ class OptimizedKernelsTest {
         int out = harness.tensor(q.type(), OpHarness.quant(0.02f + r.nextFloat() * 0.3f, q.zeroPoint(r)), batches, outH, outW, outC);
         OperatorOptions.Conv2D options = new OperatorOptions.Conv2D(padding, stride, stride, q.activation(), dilation,
                 dilation);
-        OpContext ctx = harness.context(BuiltinOp.CONV_2D, options, new int[] {in, f, b}, new int[] {out}, 3);
+        OpContext ctx = harness.context(BuiltinOp.CONV_2D, options, new int[] {in, f, b}, new int[] {out}, MAX_PARTS);
         String what = "seed " + seed + ": " + q + " " + batches + "x" + h + "x" + w + "x" + inC + " -> " + outC + " k "
                 + kh + "x" + kw + " stride " + stride + " dilation " + dilation + " " + padding;
         return new Case(harness, ctx, Conv2D.prepare(ctx, false), in, out, q, r, what);
@@ -232,7 +235,7 @@ class OptimizedKernelsTest {
         int out = harness.tensor(q.type(), OpHarness.quant(0.02f + r.nextFloat() * 0.3f, q.zeroPoint(r)), batches, outH, outW, c);
         OperatorOptions.DepthwiseConv2D options = new OperatorOptions.DepthwiseConv2D(padding, stride, stride, 1,
                 q.activation(), 1, 1);
-        OpContext ctx = harness.context(BuiltinOp.DEPTHWISE_CONV_2D, options, new int[] {in, f, b}, new int[] {out}, 3);
+        OpContext ctx = harness.context(BuiltinOp.DEPTHWISE_CONV_2D, options, new int[] {in, f, b}, new int[] {out}, MAX_PARTS);
         String what = "seed " + seed + ": " + q + " " + batches + "x" + h + "x" + w + "x" + c + " stride " + stride + " "
                 + padding;
         return new Case(harness, ctx, DepthwiseConv2D.prepare(ctx, false), in, out, q, r, what);
@@ -251,7 +254,7 @@ class OptimizedKernelsTest {
         int b = harness.tensor(q.type(), OpHarness.quant(0.01f + r.nextFloat() * 0.2f, q.zeroPoint(r)), 1, h, w, c);
         int out = harness.tensor(q.type(), OpHarness.quant(0.02f + r.nextFloat() * 0.3f, q.zeroPoint(r)), 1, h, w, c);
         OpContext ctx = harness.context(BuiltinOp.ADD, new OperatorOptions.Elementwise(q.activation()),
-                new int[] {a, b}, new int[] {out}, 3);
+                new int[] {a, b}, new int[] {out}, MAX_PARTS);
         String what = "seed " + seed + ": " + q + " 1x" + h + "x" + w + "x" + c;
         // compare() fills input b (with the rest of the arena) with random bytes, input a with values.
         compare(harness, Add.prepare(ctx, false), Add.prepare(ctx, true), a, out, q, r, what);
@@ -271,12 +274,15 @@ class OptimizedKernelsTest {
         harness.run(optimized);
         assertArrayEquals(expected, harness.get8Ints(out), what + ", one part");
         assertEquals(-1, harness.firstWriteOutside(before, out), what + ": wrote outside its output");
-        harness.set8(out, new int[expected.length]);
         PartitionedKernel split = (PartitionedKernel) optimized;
-        for (int part = 2; part >= 0; part--) {
-            harness.run(split, part, 3);
+        for (int parts : new int[] {3, MAX_PARTS}) {
+            harness.set8(out, new int[expected.length]);
+            for (int part = parts - 1; part >= 0; part--) {
+                harness.run(split, part, parts);
+            }
+            assertArrayEquals(expected, harness.get8Ints(out), what + ", " + parts + " parts");
+            assertEquals(-1, harness.firstWriteOutside(before, out), what + ": wrote outside its output (" + parts
+                    + " parts)");
         }
-        assertArrayEquals(expected, harness.get8Ints(out), what + ", three parts");
-        assertEquals(-1, harness.firstWriteOutside(before, out), what + ": wrote outside its output (three parts)");
     }
 }

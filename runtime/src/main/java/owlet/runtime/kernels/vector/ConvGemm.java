@@ -97,11 +97,13 @@ abstract class ConvGemm implements PartitionedKernel {
         int b0 = 0;
         int b1 = blocks;
         if (pixels >= 4 * parts) {
-            p0 = PartitionedKernel.begin(pixels, part, parts);
-            p1 = PartitionedKernel.begin(pixels, part + 1, parts);
+            int tiles = (pixels + 3) / 4;
+            p0 = Math.min(pixels, 4 * PartitionedKernel.begin(tiles, part, parts));
+            p1 = Math.min(pixels, 4 * PartitionedKernel.begin(tiles, part + 1, parts));
         } else {
-            b0 = PartitionedKernel.begin(blocks, part, parts);
-            b1 = PartitionedKernel.begin(blocks, part + 1, parts);
+            int pairs = (blocks + 1) / 2;
+            b0 = Math.min(blocks, 2 * PartitionedKernel.begin(pairs, part, parts));
+            b1 = Math.min(blocks, 2 * PartitionedKernel.begin(pairs, part + 1, parts));
         }
         run(arena, p0, p1, b0, b1, part);
     }
