@@ -1,5 +1,6 @@
 package owlet.runtime.kernels;
 
+import java.util.Arrays;
 import owlet.runtime.kernels.support.ArenaFloats;
 import owlet.runtime.kernels.support.FloatClamp;
 import owlet.runtime.kernels.support.Kernel;
@@ -105,7 +106,7 @@ public final class Conv2D {
         if (vector) {
             return VectorKernels.conv(w, packed, -Quant8.storedZeroPoint(in), rq, ctx.parts(), variant);
         }
-        return new QuantizedKernel(w, packed, -Quant8.storedZeroPoint(in), rq);
+        return new QuantizedKernel(w, packed, -Quant8.storedZeroPoint(in), rq, ctx.parts());
     }
 
     /** The hybrid form: float32 input and output, int8 weights (see {@link HybridKernel}). */
@@ -129,50 +130,156 @@ public final class Conv2D {
         return Quant8.floats(bias);
     }
 
-    /** Reference int8 kernel; {@code filter} holds {@code weight - filterZp}, [Cout, KH, KW, Cin]. */
+    /**
+     * Reference int8 kernel, in a form the client compiler (C1, which runs a one-shot inference) compiles
+     * well: per output pixel the window's taps are gathered once into an int patch {@code in + inputOffset}
+     * (0 for taps outside the input), then each pass over the patch sums eight output channels in four
+     * long accumulators, two channels to a long: {@code x · (w0 + w1·2^32) = x·w0 + x·w1·2^32}, so one
+     * 64-bit multiply-add does two of the int32 multiply-adds, and the low and high halves of the sum are
+     * the two channels' int sums as long as the low one stays in the int range (it does over at most
+     * {@link #RUN} taps: |x·w| ≤ 255·255; longer patches are summed in runs of that length). A tile of
+     * {@link #TILE} pixels' patches is gathered before the passes, so each block of weights is read once
+     * per tile. The sums, and so the output bytes, are those of {@link #dot}.
+     */
     static final class QuantizedKernel implements PartitionedKernel {
+        /** Output channels per pass over a patch: four long accumulators of two channels each. */
+        static final int CHANNELS = 8;
+        /** Most taps summed in one long: the low channel's sum then cannot leave the int range. */
+        static final int RUN = Integer.MAX_VALUE / (255 * 255);
+        /** Output pixels whose patches are gathered before the passes over the weights. */
+        static final int TILE = 8;
+
         private final Window w;
-        private final short[] filter;
+        private final int depth;
+        /** [outC / 8 blocks][depth][4]: weights of channels 8b+2j (low) and 8b+2j+1 (high) at [b][k][j]. */
+        private final long[] pairs;
         private final int inputOffset;
         private final ChannelRequant rq;
+        /** Per part: {@link #TILE} patches of {@link #depth} ints, then {@link #CHANNELS} sums. */
+        private final int[][] scratch;
 
-        QuantizedKernel(Window w, short[] filter, int inputOffset, ChannelRequant rq) {
+        QuantizedKernel(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts) {
             this.w = w;
-            this.filter = filter;
+            this.depth = w.kh() * w.kw() * w.inC();
+            this.pairs = pairs(filter, w.outC(), depth);
             this.inputOffset = inputOffset;
             this.rq = rq;
+            this.scratch = PartitionedKernel.scratchInts(parts, TILE * depth + CHANNELS);
+        }
+
+        /** {@code filter} [Cout, depth] as channel pairs, channel blocks padded with zero weights. */
+        static long[] pairs(short[] filter, int outC, int depth) {
+            int blocks = (outC + CHANNELS - 1) / CHANNELS;
+            long[] p = new long[blocks * depth * 4];
+            for (int oc = 0; oc < outC; oc++) {
+                int j = (oc % CHANNELS) / 2;
+                int shift = (oc & 1) * 32;
+                int base = oc / CHANNELS * depth * 4 + j;
+                for (int k = 0; k < depth; k++) {
+                    p[base + 4 * k] += (long) filter[oc * depth + k] << shift;
+                }
+            }
+            return p;
         }
 
         /** Part {@code part} of {@code parts}: a range of output rows (over batches × outH). */
         @Override
         public void eval(byte[] arena, int part, int parts) {
-            Window g = w;
-            int inImage = g.inH() * g.inW() * g.inC();
-            int rows = g.batches() * g.outH();
-            int r0 = PartitionedKernel.begin(rows, part, parts);
-            int r1 = PartitionedKernel.begin(rows, part + 1, parts);
-            int outPos = g.outOffset() + r0 * g.outW() * g.outC();
-            for (int r = r0; r < r1; r++) {
-                int b = r / g.outH();
-                int oy = r - b * g.outH();
-                int inBase = g.inOffset() + b * inImage;
-                int iy0 = oy * g.strideH() - g.padTop();
-                for (int ox = 0; ox < g.outW(); ox++) {
-                    int ix0 = ox * g.strideW() - g.padLeft();
-                    for (int oc = 0; oc < g.outC(); oc++) {
-                        int fBase = oc * g.kh() * g.kw() * g.inC();
-                        int acc = dot(arena, filter, g, inBase, iy0, ix0, fBase, inputOffset);
-                        arena[outPos++] = rq.requantize(acc, oc);
+            int rows = w.batches() * w.outH();
+            int p0 = PartitionedKernel.begin(rows, part, parts) * w.outW();
+            int p1 = PartitionedKernel.begin(rows, part + 1, parts) * w.outW();
+            int[] s = scratch[part];
+            for (int t0 = p0; t0 < p1; t0 += TILE) {
+                int n = Math.min(TILE, p1 - t0);
+                for (int t = 0; t < n; t++) {
+                    gather(arena, t0 + t, s, t * depth);
+                }
+                int outC = w.outC();
+                for (int oc0 = 0; oc0 < outC; oc0 += CHANNELS) {
+                    int channels = Math.min(CHANNELS, outC - oc0);
+                    for (int t = 0; t < n; t++) {
+                        sum8(s, t * depth, oc0 / CHANNELS * depth * 4);
+                        int out = w.outOffset() + (t0 + t) * outC + oc0;
+                        for (int c = 0; c < channels; c++) {
+                            arena[out + c] = rq.requantize(s[TILE * depth + c], oc0 + c);
+                        }
                     }
                 }
             }
+        }
+
+        /** Writes output pixel {@code p}'s patch, {@code in + inputOffset} and 0 outside, at {@code s[at]}. */
+        private void gather(byte[] arena, int p, int[] s, int at) {
+            Window g = w;
+            int inC = g.inC();
+            int r = p / g.outW();
+            int ox = p - r * g.outW();
+            int b = r / g.outH();
+            int oy = r - b * g.outH();
+            int inBase = g.inOffset() + b * g.inH() * g.inW() * inC;
+            int iy0 = oy * g.strideH() - g.padTop();
+            int ix0 = ox * g.strideW() - g.padLeft();
+            int offset = inputOffset;
+            for (int ky = 0; ky < g.kh(); ky++) {
+                int iy = iy0 + ky * g.dilationH();
+                for (int kx = 0; kx < g.kw(); kx++) {
+                    int ix = ix0 + kx * g.dilationW();
+                    if (iy < 0 || iy >= g.inH() || ix < 0 || ix >= g.inW()) {
+                        Arrays.fill(s, at, at + inC, 0);
+                    } else {
+                        int ip = inBase + (iy * g.inW() + ix) * inC;
+                        for (int ic = 0; ic < inC; ic++) {
+                            s[at + ic] = arena[ip + ic] + offset;
+                        }
+                    }
+                    at += inC;
+                }
+            }
+        }
+
+        /**
+         * The eight channel sums of the block whose pairs start at {@code wp} over the patch at
+         * {@code s[at]}, into {@code s[TILE * depth]} on.
+         */
+        private void sum8(int[] s, int at, int wp) {
+            long[] q = pairs;
+            int sums = TILE * depth;
+            for (int c = 0; c < CHANNELS; c++) {
+                s[sums + c] = 0;
+            }
+            for (int k0 = 0; k0 < depth; k0 += RUN) {
+                int end = at + Math.min(depth, k0 + RUN);
+                long a0 = 0;
+                long a1 = 0;
+                long a2 = 0;
+                long a3 = 0;
+                for (int k = at + k0; k < end; k++) {
+                    long x = s[k];
+                    a0 += x * q[wp];
+                    a1 += x * q[wp + 1];
+                    a2 += x * q[wp + 2];
+                    a3 += x * q[wp + 3];
+                    wp += 4;
+                }
+                add(s, sums, a0);
+                add(s, sums + 2, a1);
+                add(s, sums + 4, a2);
+                add(s, sums + 6, a3);
+            }
+        }
+
+        /** Adds the two int sums in {@code a} (low, high) to {@code s[i]} and {@code s[i + 1]}. */
+        private static void add(int[] s, int i, long a) {
+            int low = (int) a;
+            s[i] += low;
+            s[i + 1] += (int) ((a - low) >> 32);
         }
     }
 
     /**
      * {@code Σ (in[ip] + inputOffset) · filter[fp]} over the taps of one output position that fall inside the
      * input (zero padding), for the output channel whose weights start at {@code fBase}: the integer dot
-     * product of {@link QuantizedKernel} and {@link HybridKernel}. {@code in} holds the int8 input of
+     * product of {@link HybridKernel}, and the definition of {@link QuantizedKernel}'s sums. {@code in} holds the int8 input of
      * {@code g}'s geometry at {@code g.inOffset()}; {@code inBase} is the start of the batch's image.
      */
     static int dot(byte[] in, short[] filter, Window g, int inBase, int iy0, int ix0, int fBase, int inputOffset) {

@@ -1,5 +1,6 @@
 package owlet.runtime.kernels;
 
+import java.util.Arrays;
 import owlet.runtime.kernels.support.ArenaFloats;
 import owlet.runtime.kernels.support.FloatClamp;
 import owlet.runtime.kernels.support.Kernel;
@@ -133,7 +134,7 @@ public final class DepthwiseConv2D {
         if (variant != null) {
             return null;
         }
-        return new QuantizedKernel(w, m, packed, -Quant8.storedZeroPoint(in), rq);
+        return new QuantizedKernel(w, m, packed, -Quant8.storedZeroPoint(in), rq, ctx.parts());
     }
 
     /**
@@ -172,32 +173,42 @@ public final class DepthwiseConv2D {
         }
     }
 
-    /** Reference int8 kernel; {@code filter} holds {@code weight - filterZp}, [KH, KW, Cout]. */
+    /**
+     * Reference int8 kernel; {@code filter} holds {@code weight - filterZp}, [KH, KW, Cout]. In a form the
+     * client compiler (C1, which runs a one-shot inference) compiles well: per output pixel the sums of all
+     * its channels build up in an int row, one pass over the channels per tap inside the input, so the
+     * inner loop is a plain walk along three arrays. The sums, and so the output bytes, are those of
+     * {@link #dot}.
+     */
     static final class QuantizedKernel implements PartitionedKernel {
         private final Window w;
         private final int depthMultiplier;
         private final short[] filter;
         private final int inputOffset;
         private final ChannelRequant rq;
+        /** Per part: one output pixel's channel sums. */
+        private final int[][] sums;
 
-        QuantizedKernel(Window w, int depthMultiplier, short[] filter, int inputOffset, ChannelRequant rq) {
+        QuantizedKernel(Window w, int depthMultiplier, short[] filter, int inputOffset, ChannelRequant rq, int parts) {
             this.w = w;
             this.depthMultiplier = depthMultiplier;
             this.filter = filter;
             this.inputOffset = inputOffset;
             this.rq = rq;
+            this.sums = PartitionedKernel.scratchInts(parts, w.outC());
         }
 
         /** Part {@code part} of {@code parts}: a range of output rows (over batches × outH). */
         @Override
         public void eval(byte[] arena, int part, int parts) {
             Window g = w;
-            int m = depthMultiplier;
+            int outC = g.outC();
             int inImage = g.inH() * g.inW() * g.inC();
             int rows = g.batches() * g.outH();
             int r0 = PartitionedKernel.begin(rows, part, parts);
             int r1 = PartitionedKernel.begin(rows, part + 1, parts);
-            int outPos = g.outOffset() + r0 * g.outW() * g.outC();
+            int outPos = g.outOffset() + r0 * g.outW() * outC;
+            int[] acc = sums[part];
             for (int r = r0; r < r1; r++) {
                 int b = r / g.outH();
                 int oy = r - b * g.outH();
@@ -205,13 +216,43 @@ public final class DepthwiseConv2D {
                 int iy0 = oy * g.strideH() - g.padTop();
                 for (int ox = 0; ox < g.outW(); ox++) {
                     int ix0 = ox * g.strideW() - g.padLeft();
-                    for (int ic = 0; ic < g.inC(); ic++) {
-                        for (int mi = 0; mi < m; mi++) {
-                            int oc = ic * m + mi;
-                            int acc = dot(arena, filter, g, inBase + ic, iy0, ix0, oc, inputOffset);
-                            arena[outPos++] = rq.requantize(acc, oc);
+                    Arrays.fill(acc, 0, outC, 0);
+                    for (int ky = 0; ky < g.kh(); ky++) {
+                        int iy = iy0 + ky * g.dilationH();
+                        if (iy < 0 || iy >= g.inH()) {
+                            continue;
+                        }
+                        for (int kx = 0; kx < g.kw(); kx++) {
+                            int ix = ix0 + kx * g.dilationW();
+                            if (ix >= 0 && ix < g.inW()) {
+                                addTap(arena, inBase + (iy * g.inW() + ix) * g.inC(), (ky * g.kw() + kx) * outC, acc);
+                            }
                         }
                     }
+                    for (int oc = 0; oc < outC; oc++) {
+                        arena[outPos++] = rq.requantize(acc[oc], oc);
+                    }
+                }
+            }
+        }
+
+        /** Adds one tap's products to every channel's sum: input pixel at {@code ip}, weights at {@code fp}. */
+        private void addTap(byte[] arena, int ip, int fp, int[] acc) {
+            short[] f = filter;
+            int offset = inputOffset;
+            int m = depthMultiplier;
+            if (m == 1) {
+                int n = w.outC();
+                for (int c = 0; c < n; c++) {
+                    acc[c] += (arena[ip + c] + offset) * f[fp + c];
+                }
+                return;
+            }
+            int n = w.inC();
+            for (int ic = 0, oc = 0; ic < n; ic++) {
+                int x = arena[ip + ic] + offset;
+                for (int mi = 0; mi < m; mi++, oc++) {
+                    acc[oc] += x * f[fp + oc];
                 }
             }
         }
@@ -219,8 +260,8 @@ public final class DepthwiseConv2D {
 
     /**
      * {@code Σ (in[ip] + inputOffset) · filter[fp]} over the taps of one output position that fall inside the
-     * input (zero padding), for output channel {@code oc}: the integer dot product of {@link QuantizedKernel}
-     * and {@link HybridKernel}. {@code inChannelBase} is the batch's image start plus the input channel.
+     * input (zero padding), for output channel {@code oc}: the integer dot product of {@link HybridKernel},
+     * and the definition of {@link QuantizedKernel}'s sums. {@code inChannelBase} is the batch's image start plus the input channel.
      */
     static int dot(byte[] in, short[] filter, Window g, int inChannelBase, int iy0, int ix0, int oc, int inputOffset) {
         int inRow = g.inW() * g.inC();

@@ -31,7 +31,8 @@ class MemoryBudgetTest {
 
     /**
      * The estimate is an upper bound of what preparing really allocates (measured on this thread, 1 and 2
-     * threads, vector kernels), and not wildly above it: at most 4 times plus 1 MB.
+     * threads, vector kernels and the scalar ones of a one-shot run), and not wildly above it: at most 4
+     * times plus 1 MB.
      */
     @ParameterizedTest
     @MethodSource("models")
@@ -40,17 +41,20 @@ class MemoryBudgetTest {
         com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
         for (int threads = 1; threads <= 2; threads++) {
-            Interpreter.create(model, threads).close(); // classes loaded and initialised first
-            long before = bean.getThreadAllocatedBytes(id);
-            Interpreter i = Interpreter.create(model, threads);
-            long allocated = bean.getThreadAllocatedBytes(id) - before;
-            i.close();
-            long estimate = Interpreter.memoryNeeded(model, i.plan(), threads);
-            System.out.println(name + ", " + threads + " threads: estimate " + estimate + ", allocated " + allocated);
-            assertTrue(estimate >= allocated, name + ", " + threads + " threads: estimate " + estimate
-                    + " < allocated " + allocated);
-            assertTrue(estimate <= 4 * allocated + (1 << 20), name + ", " + threads + " threads: estimate "
-                    + estimate + " far above allocated " + allocated);
+            for (boolean vector : new boolean[] {true, false}) {
+                Interpreter.Options options = new Interpreter.Options(threads, vector);
+                String what = name + ", " + threads + " threads, " + (vector ? "vector" : "scalar") + " kernels";
+                Interpreter.create(model, options).close(); // classes loaded and initialised first
+                long before = bean.getThreadAllocatedBytes(id);
+                Interpreter i = Interpreter.create(model, options);
+                long allocated = bean.getThreadAllocatedBytes(id) - before;
+                i.close();
+                long estimate = Interpreter.memoryNeeded(model, i.plan(), threads);
+                System.out.println(what + ": estimate " + estimate + ", allocated " + allocated);
+                assertTrue(estimate >= allocated, what + ": estimate " + estimate + " < allocated " + allocated);
+                assertTrue(estimate <= 4 * allocated + (1 << 20), what + ": estimate " + estimate
+                        + " far above allocated " + allocated);
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import owlet.runtime.kernels.support.Geometry;
 import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.PartitionedKernel;
 import owlet.runtime.model.Activation;
 import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.model.InvalidModelException;
@@ -139,15 +140,70 @@ class Conv2DTest {
         int b = h.constantInts(bias, outC);
         int out = h.tensor(type, OpHarness.quant(outScale, outZp), 1, outH, outW, outC);
         Activation act = r.nextBoolean() ? Activation.RELU6 : Activation.NONE;
-        Kernel k = h.prepare(BuiltinOp.CONV_2D, new OperatorOptions.Conv2D(padding, sw, sh, act, dilation, dilation),
-                new int[] {in, w, b}, out);
+        OperatorOptions.Conv2D options = new OperatorOptions.Conv2D(padding, sw, sh, act, dilation, dilation);
+        Kernel k = h.prepare(BuiltinOp.CONV_2D, options, new int[] {in, w, b}, out);
         h.set(in, input);
         h.run(k);
         byte[] want = textbook(input, weights, bias, u8, inH, inW, inC, outC, kh, kw, sh, sw, dilation, outH, outW,
                 inZp, wZp, outZp, inScale, wScales, outScale, act, padding);
-        assertArrayEquals(want, h.get8(out), () -> type + " " + inH + "x" + inW + "x" + inC + " -> " + outC + " k" + kh + "x" + kw
-                + " s" + sh + "," + sw + " d" + dilation + " " + padding);
+        String what = type + " " + inH + "x" + inW + "x" + inC + " -> " + outC + " k" + kh + "x" + kw + " s" + sh + ","
+                + sw + " d" + dilation + " " + padding;
+        assertArrayEquals(want, h.get8(out), what);
         assertEquals(want.length, outH * outW * outC);
+        // the scalar kernel (the reference, and what a one-shot runs) whatever Ops chose, split into parts
+        int parts = 1 + r.nextInt(3);
+        PartitionedKernel scalar = (PartitionedKernel) Conv2D.prepare(
+                h.context(BuiltinOp.CONV_2D, options, new int[] {in, w, b}, new int[] {out}, parts), false);
+        h.set(out, new byte[want.length]);
+        for (int part = 0; part < parts; part++) {
+            h.run(scalar, part, parts);
+        }
+        assertArrayEquals(want, h.get8(out), what + ", scalar kernel in " + parts + " parts");
+    }
+
+    /**
+     * A patch longer than two of the scalar kernel's runs of taps summed in one long, most products 255·255,
+     * so that the int32 sum wraps as {@link Conv2D#dot}'s does, over 9 output channels (a partial block of 8).
+     * The bias brings the first pixel's sums back near 0 and the scales are 1, so an error of one in a
+     * channel's sum changes its output byte.
+     */
+    @Test
+    void scalarKernelSumsLongPatchesInRuns() throws Exception {
+        int inC = 2 * Conv2D.QuantizedKernel.RUN + 10;
+        int outC = 9;
+        byte[] weights = new byte[outC * inC];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (byte) (i % 7 == 0 ? 255 : 0);
+        }
+        byte[] input = new byte[2 * inC];
+        for (int i = inC; i < input.length; i++) {
+            input[i] = (byte) (i % 3 == 0 ? 0 : 255);
+        }
+        int[] bias = new int[outC];
+        for (int oc = 0; oc < outC; oc++) {
+            long sum = 0;
+            for (int ic = 0; ic < inC; ic++) {
+                sum += (long) ((input[ic] & 0xFF) - 255) * ((weights[oc * inC + ic] & 0xFF) - 255);
+            }
+            assertTrue(sum > Integer.MAX_VALUE, "the int32 sum wraps");
+            bias[oc] = -(int) sum + oc - 4;
+        }
+        OpHarness h = new OpHarness();
+        int in = h.tensor(TensorType.UINT8, OpHarness.quant(1f, 255), 1, 1, 2, inC);
+        int w = h.constant(TensorType.UINT8, OpHarness.quant(1f, 255), weights, outC, 1, 1, inC);
+        int b = h.constantInts(bias, outC);
+        int out = h.tensor(TensorType.UINT8, OpHarness.quant(1f, 128), 1, 1, 2, outC);
+        OperatorOptions.Conv2D options = conv(Padding.VALID, 1, Activation.NONE);
+        PartitionedKernel k = (PartitionedKernel) Conv2D.prepare(
+                h.context(BuiltinOp.CONV_2D, options, new int[] {in, w, b}, new int[] {out}, 1), false);
+        h.set(in, input);
+        h.run(k, 0, 1);
+        byte[] want = textbook(input, weights, bias, true, 1, 2, inC, outC, 1, 1, 1, 1, 1, 1, 2, 255, 255, 128, 1f,
+                new float[] {1f}, 1f, Activation.NONE, Padding.VALID);
+        for (int oc = 0; oc < outC; oc++) {
+            assertEquals(128 + oc - 4, want[oc] & 0xFF, "pixel 0 is not clamped");
+        }
+        assertArrayEquals(want, h.get8(out));
     }
 
     /** Straightforward conv on the original values, int8 per-channel rounding ties up, uint8 away from zero. */

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import owlet.runtime.kernels.support.Kernel;
+import owlet.runtime.kernels.support.PartitionedKernel;
 import owlet.runtime.model.Activation;
 import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.model.InvalidModelException;
@@ -59,16 +60,33 @@ class DepthwiseConv2DTest {
 
     /** Prepares and runs the kernel on {@code c}; returns the output in original values. */
     private static int[] run(Case c) throws InvalidModelException {
+        return run(c, 0);
+    }
+
+    /**
+     * Prepares and runs on {@code c} the kernel {@link Ops} chooses ({@code scalarParts} 0), or the scalar
+     * kernel (the reference, and what a one-shot runs) split into {@code scalarParts} parts.
+     */
+    private static int[] run(Case c, int scalarParts) throws InvalidModelException {
         OpHarness h = new OpHarness();
         int in = h.tensor(c.type(), OpHarness.quant(c.inScale(), c.inZp()), c.batches(), c.inH(), c.inW(), c.inC());
         int f = h.constant8(c.type(), c.filterQuant(), c.filter(), 1, c.kh(), c.kw(), c.outC());
         int b = c.bias() == null ? -1 : h.constantInts(c.bias(), c.outC());
         int out = h.tensor(c.type(), OpHarness.quant(c.outScale(), c.outZp()), c.batches(), c.outH(), c.outW(),
                 c.outC());
-        Kernel k = h.prepare(BuiltinOp.DEPTHWISE_CONV_2D,
-                options(c.padding(), c.stride(), c.m(), c.activation(), c.dilation()), new int[] {in, f, b}, out);
-        h.set8(in, c.input());
-        h.run(k);
+        OperatorOptions.DepthwiseConv2D options = options(c.padding(), c.stride(), c.m(), c.activation(), c.dilation());
+        if (scalarParts == 0) {
+            Kernel k = h.prepare(BuiltinOp.DEPTHWISE_CONV_2D, options, new int[] {in, f, b}, out);
+            h.set8(in, c.input());
+            h.run(k);
+        } else {
+            PartitionedKernel k = (PartitionedKernel) DepthwiseConv2D.prepare(h.context(BuiltinOp.DEPTHWISE_CONV_2D,
+                    options, new int[] {in, f, b}, new int[] {out}, scalarParts), false);
+            h.set8(in, c.input());
+            for (int part = 0; part < scalarParts; part++) {
+                h.run(k, part, scalarParts);
+            }
+        }
         return h.get8Ints(out);
     }
 
@@ -121,9 +139,16 @@ class DepthwiseConv2DTest {
         return out;
     }
 
+    /** The kernel {@link Ops} chooses, and the scalar one in 1 to 3 parts, against the textbook. */
     private static void assertMatchesTextbook(Case c, String label) throws InvalidModelException {
+        int scalarParts = 1 + Math.floorMod(Arrays.hashCode(c.input()), 3);
+        assertMatchesTextbook(c, label, 0);
+        assertMatchesTextbook(c, label + ", scalar kernel in " + scalarParts + " parts", scalarParts);
+    }
+
+    private static void assertMatchesTextbook(Case c, String label, int scalarParts) throws InvalidModelException {
         int[] expected = textbook(c);
-        int[] got = run(c);
+        int[] got = run(c, scalarParts);
         for (int i = 0; i < expected.length; i++) {
             if (expected[i] != got[i]) {
                 int ch = i % c.outC();
