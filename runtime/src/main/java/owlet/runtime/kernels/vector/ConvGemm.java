@@ -101,9 +101,8 @@ abstract class ConvGemm implements PartitionedKernel {
             p0 = Math.min(pixels, 4 * PartitionedKernel.begin(tiles, part, parts));
             p1 = Math.min(pixels, 4 * PartitionedKernel.begin(tiles, part + 1, parts));
         } else {
-            int pairs = (blocks + 1) / 2;
-            b0 = Math.min(blocks, 2 * PartitionedKernel.begin(pairs, part, parts));
-            b1 = Math.min(blocks, 2 * PartitionedKernel.begin(pairs, part + 1, parts));
+            b0 = PartitionedKernel.begin(blocks, part, parts);
+            b1 = PartitionedKernel.begin(blocks, part + 1, parts);
         }
         run(arena, p0, p1, b0, b1, part);
     }
