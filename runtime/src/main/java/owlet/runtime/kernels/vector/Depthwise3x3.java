@@ -63,16 +63,23 @@ abstract class Depthwise3x3 implements PartitionedKernel {
         this.period = channels + L;
         this.packed = new int[9 * period];
         int[] fold = new int[channels];
+        long[] absSum = new long[channels];
         for (int tap = 0; tap < 9; tap++) {
             for (int i = 0; i < period; i++) {
                 packed[tap * period + i] = filter[tap * channels + i % channels];
             }
             for (int c = 0; c < channels; c++) {
                 fold[c] += inputOffset * filter[tap * channels + c];
+                absSum[c] += Math.abs(filter[tap * channels + c]);
             }
         }
+        // The largest |acc + bias| (inputs less their zero point within ±255), for the shorter output stage.
+        long maxAbs = 0;
+        for (int c = 0; c < channels; c++) {
+            maxAbs = Math.max(maxAbs, Math.abs((long) rq.bias(c)) + 255 * absSum[c]);
+        }
         this.inputOffset = inputOffset;
-        this.rq = new VectorRequant(rq.withBiasAdded(fold));
+        this.rq = new VectorRequant(rq.withBiasAdded(fold), maxAbs);
         // Interior: 0 <= o*s - pad and o*s - pad + 2 <= in - 1.
         this.oyLo = firstInside(w.padTop(), w.strideH());
         this.oyHi = lastInside(w.inH(), w.padTop(), w.strideH(), w.outH());

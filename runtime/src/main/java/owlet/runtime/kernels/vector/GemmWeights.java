@@ -1,5 +1,8 @@
 package owlet.runtime.kernels.vector;
 
+import owlet.runtime.quant.ChannelRequant;
+import owlet.runtime.quant.vector.VectorRequant;
+
 /**
  * The one packer of a CONV_2D GEMM's filter, for every {@link ConvGemmVariant}: blocks of {@code L}
  * output channels ({@code L} int lanes), k-major inside a block, {@code [block][k][lane]}, so that an
@@ -34,40 +37,65 @@ final class GemmWeights {
     }
 
     /**
-     * The filter as unsigned weights {@code v = f - delta[oc]} in [0, 255] for {@link PairGemm},
+     * The largest {@code |acc + bias|} a channel can reach, {@code |bias| + 255·Σ_k |filter[oc, k]|} (an
+     * input less its zero point is within ±255; padding taps add 0): what {@link VectorRequant}'s shorter
+     * output stage needs shown. {@code rq} is the stage before any folding into its bias.
+     */
+    static long maxAbsAccumulator(ChannelRequant rq, short[] filter, int outC, int depth) {
+        long max = 0;
+        for (int oc = 0; oc < outC; oc++) {
+            long sum = 0;
+            for (int k = 0; k < depth; k++) {
+                sum += Math.abs(filter[oc * depth + k]);
+            }
+            max = Math.max(max, Math.abs((long) rq.bias(oc)) + 255 * sum);
+        }
+        return max;
+    }
+
+    /**
+     * The smallest {@code f} of the whole filter: {@link #pairs}'s {@code delta}, one for every output
+     * channel, so that a kernel adds {@code delta·Σ_k u} per patch as one scalar product.
+     *
+     * @throws IllegalArgumentException if the filter's {@code f} spans more than 256 values (8-bit weights
+     *                                  with one zero point, or per-channel ones with zero point 0, never do)
+     */
+    static int pairsDelta(short[] filter) {
+        int min = Integer.MAX_VALUE;
+        int max = Integer.MIN_VALUE;
+        for (short f : filter) {
+            min = Math.min(min, f);
+            max = Math.max(max, f);
+        }
+        if (max - min > 255) {
+            throw new IllegalArgumentException("the filter's weights less their zero points span " + (max - min + 1)
+                    + " values, more than 8 bits hold");
+        }
+        return filter.length == 0 ? 0 : min;
+    }
+
+    /**
+     * The filter as unsigned weights {@code v = f - delta} in [0, 255] for {@link PairGemm},
      * {@code [block][pair][lane][2]}: pair {@code q = g·L + j} holds patch positions {@code 2L·g + j} and
      * {@code 2L·g + L + j}, in the last group {@code 2L·g + j} and {@code 2L·g + lastPairs + j}
-     * ({@link PairGemm#lastPairsOf}); positions past depth and channels past outC hold 0. {@code delta} (per output
-     * channel, padded to whole blocks) receives each channel's smallest {@code f}.
+     * ({@link PairGemm#lastPairsOf}); positions past depth and channels past outC hold 0.
      *
-     * @throws IllegalArgumentException if a channel's {@code f} spans more than 256 values (8-bit weights
-     *                                  never do)
+     * @param delta {@link #pairsDelta} of the filter
      */
-    static short[] pairs(short[] filter, int outC, int depth, int[] delta) {
+    static short[] pairs(short[] filter, int outC, int depth, int delta) {
         int blocks = (outC + L - 1) / L;
         int groups = (depth + 2 * L - 1) / (2 * L);
         int lastPairs = PairGemm.lastPairsOf(depth);
         int pairs = (groups - 1) * L + lastPairs;
         short[] packed = new short[blocks * pairs * 2 * L];
         for (int oc = 0; oc < outC; oc++) {
-            int min = Integer.MAX_VALUE;
-            int max = Integer.MIN_VALUE;
-            for (int k = 0; k < depth; k++) {
-                min = Math.min(min, filter[oc * depth + k]);
-                max = Math.max(max, filter[oc * depth + k]);
-            }
-            if (max - min > 255) {
-                throw new IllegalArgumentException("output channel " + oc + "'s weights span " + (max - min + 1)
-                        + " values, more than 8 bits hold");
-            }
-            delta[oc] = min;
             int base = (oc / L) * pairs * 2 * L + (oc % L) * 2;
             for (int k = 0; k < depth; k++) {
                 int g = k / (2 * L);
                 int r = k % (2 * L);
                 int distance = g == groups - 1 ? lastPairs : L;
                 int q = g * L + r % distance;
-                packed[base + q * 2 * L + r / distance] = (short) (filter[oc * depth + k] - min);
+                packed[base + q * 2 * L + r / distance] = (short) (filter[oc * depth + k] - delta);
             }
         }
         return packed;

@@ -16,7 +16,8 @@ import owlet.runtime.quant.ChannelRequant;
  * ({@link PointwiseGemm}, {@link GatheredGemm}).
  *
  * <p>The arithmetic. With the stored input {@code x} (a signed byte), {@code u = x + 128} in [0, 255], and
- * {@code f = weight - filterZp = v + delta[oc]} with {@code v} in [0, 255] (f spans at most 256 values),
+ * {@code f = weight - filterZp = v + delta} with {@code v} in [0, 255] (f spans at most 256 values over the
+ * whole filter, delta its smallest),
  * {@code Σ_k x·f = Σ_k u·v + delta·Σ_k u - 128·Σ_k f}. The last term is folded into the bias with the
  * input offset ({@link ConvGemm}); {@code Σ_k u} is taken once per patch ({@link #pairUp}); {@code Σ u·v}
  * is the inner loop. There a 32-bit lane holds patch positions (k, k + L) of one output channel: the
@@ -40,8 +41,8 @@ abstract class PairGemm extends ConvGemm {
     final int pairs;
     /** [block][pair][lane][2]: the unsigned weights {@code v} of output channel block·L + lane. */
     final short[] packed;
-    /** Per output channel, padded to whole blocks: {@code f - v}. */
-    final int[] delta;
+    /** {@code f - v}, the same for every weight ({@link GemmWeights#pairsDelta}). */
+    final int delta;
     /** The last group's lanes that hold patch positions below depth: -1, else 0 (first k, then k + lastPairs). */
     private final int[] lastGroup;
     /** Per part: {@code Σ_k u} of each patch in {@link #patches}. */
@@ -53,7 +54,7 @@ abstract class PairGemm extends ConvGemm {
         this.groups = (depth + 2 * L - 1) / (2 * L);
         this.lastPairs = lastPairsOf(depth);
         this.pairs = pairsOf(w);
-        this.delta = new int[blocks * L];
+        this.delta = GemmWeights.pairsDelta(filter);
         this.packed = GemmWeights.pairs(filter, outC, depth, delta);
         this.lastGroup = new int[2 * L];
         int base = (groups - 1) * 2 * L;
@@ -133,15 +134,15 @@ abstract class PairGemm extends ConvGemm {
             h3 = h3.add(p3.lanewise(VectorOperators.LSHR, 16));
         }
         int c0 = b * L;
-        IntVector d = IntVector.fromArray(I, delta, c0);
         // With outC = L / 2 (8 channels of 16 lanes: V1 0.25's first layer) two pixels share a vector: each
         // pixel's accumulators overwrite the unused upper lanes of the one before, and the output stage's
         // parameters repeat from channel outC on, so two pixels go out in one full store.
         int step = 2 * outC == L ? outC : L;
-        t0.sub(h0.mul(65535)).add(d.mul(sum[s0])).intoArray(acc, 0);
-        t1.sub(h1.mul(65535)).add(d.mul(sum[s0 + 1])).intoArray(acc, step);
-        t2.sub(h2.mul(65535)).add(d.mul(sum[s0 + 2])).intoArray(acc, 2 * step);
-        t3.sub(h3.mul(65535)).add(d.mul(sum[s0 + 3])).intoArray(acc, 3 * step);
+        // Σt - 65535·Σhi + delta·Σu, the multiply by 65535 as a shift and an add.
+        t0.sub(h0.lanewise(VectorOperators.LSHL, 16)).add(h0).add(delta * sum[s0]).intoArray(acc, 0);
+        t1.sub(h1.lanewise(VectorOperators.LSHL, 16)).add(h1).add(delta * sum[s0 + 1]).intoArray(acc, step);
+        t2.sub(h2.lanewise(VectorOperators.LSHL, 16)).add(h2).add(delta * sum[s0 + 2]).intoArray(acc, 2 * step);
+        t3.sub(h3.lanewise(VectorOperators.LSHL, 16)).add(h3).add(delta * sum[s0 + 3]).intoArray(acc, 3 * step);
         if (step == L) {
             rq.store(acc, 0, count, c0, arena, out + c0, outC, Math.min(L, outC - c0));
         } else if (count == 4) {
