@@ -82,15 +82,25 @@ class OptimizedKernelsTest {
         }
     }
 
-    /** One random weighted op: type, per-channel or not, quantization, activation, data. */
-    private record Quant(TensorType type, boolean perChannel, Activation activation) {
+    /**
+     * One random weighted op: type, per-channel or not, quantization, activation, data; with
+     * {@code extreme}, data and filter zero points only at the ends of the type's range.
+     */
+    private record Quant(TensorType type, boolean perChannel, Activation activation, boolean extreme) {
         static Quant random(Random r) {
             TensorType type = r.nextBoolean() ? TensorType.UINT8 : TensorType.INT8;
-            return new Quant(type, type == TensorType.INT8 && r.nextBoolean(), ACTIVATIONS[r.nextInt(ACTIVATIONS.length)]);
+            return new Quant(type, type == TensorType.INT8 && r.nextBoolean(), ACTIVATIONS[r.nextInt(ACTIVATIONS.length)],
+                    false);
+        }
+
+        /** This quantization with values at the ends of the range only. */
+        Quant extremes() {
+            return new Quant(type, perChannel, activation, true);
         }
 
         int zeroPoint(Random r) {
-            return type == TensorType.UINT8 ? r.nextInt(256) : r.nextInt(256) - 128;
+            int lo = type == TensorType.UINT8 ? 0 : -128;
+            return extreme ? lo + 255 * r.nextInt(2) : lo + r.nextInt(256);
         }
 
         Quantization filter(Random r, int channels, int dim) {
@@ -213,14 +223,38 @@ class OptimizedKernelsTest {
         c.compareVariant(DepthwiseConv2D.prepare(c.ctx(), variant), variant);
     }
 
+    /** Channel counts that are and are not multiples of 2L, for L = 4 and 8 (the sliding walk's pairs). */
+    private static final int[] EXTREME_CHANNELS = {4, 8, 12, 16, 24, 40, 48};
+
+    /**
+     * Every 3×3 DEPTHWISE_CONV_2D variant with inputs and weights at the ends of their range: products of
+     * ±32640 and sums of nine near ±2^18 (the 16-bit lanes of {@code Depthwise3x3SlidingWindow}).
+     */
+    static Stream<Arguments> depthwise3x3ExtremeCases() {
+        return Arrays.stream(Depthwise3x3Variant.values())
+                .flatMap(v -> IntStream.range(0, 3 * EXTREME_CHANNELS.length).mapToObj(seed -> Arguments.of(v, seed)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("depthwise3x3ExtremeCases")
+    void depthwise3x3ExtremeValuesMatchReference(Depthwise3x3Variant variant, int seed) throws InvalidModelException {
+        Case c = depthwise3x3(seed, true);
+        c.compareVariant(DepthwiseConv2D.prepare(c.ctx(), variant), variant);
+    }
+
     private static Case depthwise3x3(int seed) throws InvalidModelException {
+        return depthwise3x3(seed, false);
+    }
+
+    private static Case depthwise3x3(int seed, boolean extreme) throws InvalidModelException {
         Random r = new Random(2000 + seed);
-        Quant q = Quant.random(r);
+        Quant q = extreme ? Quant.random(r).extremes() : Quant.random(r);
         int batches = 1 + r.nextInt(2);
         int h = 1 + r.nextInt(12);
         int w = 1 + r.nextInt(12);
         // A quarter with a multiple of 16 channels: whole channel blocks at every vector width (the row walks).
-        int c = seed % 4 == 3 ? 16 * (1 + r.nextInt(4)) : 1 + r.nextInt(seed % 10 == 0 ? 200 : 40);
+        int c = extreme ? EXTREME_CHANNELS[seed % EXTREME_CHANNELS.length]
+                : seed % 4 == 3 ? 16 * (1 + r.nextInt(4)) : 1 + r.nextInt(seed % 10 == 0 ? 200 : 40);
         int stride = 1 + r.nextInt(2);
         Padding padding = r.nextInt(4) == 0 ? Padding.VALID : Padding.SAME;
         if (padding == Padding.VALID && (h < 3 || w < 3)) {
@@ -229,10 +263,16 @@ class OptimizedKernelsTest {
         int outH = Geometry.outputSize(padding, h, 3, stride, 1);
         int outW = Geometry.outputSize(padding, w, 3, stride, 1);
         OpHarness harness = new OpHarness();
-        int in = harness.tensor(q.type(), OpHarness.quant(0.01f + r.nextFloat() * 0.1f, q.zeroPoint(r)), batches, h, w, c);
+        float inScale = 0.01f + r.nextFloat() * 0.1f;
+        int in = harness.tensor(q.type(), OpHarness.quant(inScale, q.zeroPoint(r)), batches, h, w, c);
         int f = harness.constant8(q.type(), q.filter(r, c, 3), q.values(r, 9 * c), 1, 3, 3, c);
         int b = harness.constantInts(bias(r, c), c);
-        int out = harness.tensor(q.type(), OpHarness.quant(0.02f + r.nextFloat() * 0.3f, q.zeroPoint(r)), batches, outH, outW, c);
+        // Extreme sums are about ±1e5 (nine products of ±32640, random signs): an output scale of about
+        // 1e-3 of the accumulator's (input scale · filter scale, the latter 0.011 on average) keeps many
+        // outputs off the clamp, and the output zero point in the middle of the range.
+        float outScale = extreme ? inScale * 0.011f * 1000 * (0.5f + r.nextFloat()) : 0.02f + r.nextFloat() * 0.3f;
+        int outZp = extreme ? (q.type() == TensorType.UINT8 ? 128 : 0) : q.zeroPoint(r);
+        int out = harness.tensor(q.type(), OpHarness.quant(outScale, outZp), batches, outH, outW, c);
         OperatorOptions.DepthwiseConv2D options = new OperatorOptions.DepthwiseConv2D(padding, stride, stride, 1,
                 q.activation(), 1, 1);
         OpContext ctx = harness.context(BuiltinOp.DEPTHWISE_CONV_2D, options, new int[] {in, f, b}, new int[] {out}, MAX_PARTS);
