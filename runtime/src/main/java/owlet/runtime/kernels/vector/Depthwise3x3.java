@@ -11,8 +11,7 @@ import owlet.runtime.quant.vector.VectorRequant;
 
 /**
  * 3×3 DEPTHWISE_CONV_2D with depth multiplier 1, no dilation and any stride, vectorised across channels:
- * each tap loads {@code L} input bytes, widens them to int and multiplies them by {@code L} packed weights
- * ({@link Depthwise3x3SlidingWindow}: 2L in 16-bit lanes).
+ * each tap loads {@code L} input bytes, widens them to int and multiplies them by {@code L} packed weights.
  * What the variants ({@link Depthwise3x3Variant}) share: the packed weights, the walk over output rows, and
  * the border pixels. A row whose windows all leave the input, and the pixels at either end of the other
  * rows, go one pixel at a time ({@link #borderPixel}, {@code ⌈C / L⌉} vectors each); the interior of a row
@@ -55,7 +54,7 @@ abstract class Depthwise3x3 implements PartitionedKernel {
     }
 
     /**
-     * @param filter      {@code weight - filterZp}, [3, 3, C], of stored bytes: within ±255
+     * @param filter      {@code weight - filterZp}, [3, 3, C]
      * @param inputOffset {@code -inputZp} in the arena's representation
      */
     Depthwise3x3(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts) {
@@ -86,8 +85,7 @@ abstract class Depthwise3x3 implements PartitionedKernel {
         this.oyHi = lastInside(w.inH(), w.padTop(), w.strideH(), w.outH());
         this.oxLo = firstInside(w.padLeft(), w.strideW());
         this.oxHi = lastInside(w.inW(), w.padLeft(), w.strideW(), w.outW());
-        // Two blocks' accumulators for a row of pixels (the sliding walk's pairs of blocks).
-        this.scratch = PartitionedKernel.scratchInts(parts, 2 * Math.max(1, w.outW()) * L);
+        this.scratch = PartitionedKernel.scratchInts(parts, Math.max(1, w.outW()) * L);
     }
 
     private static int firstInside(int pad, int s) {
