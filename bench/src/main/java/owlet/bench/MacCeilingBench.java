@@ -3,6 +3,7 @@ package owlet.bench;
 import java.util.Collection;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -27,7 +28,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * pure-Java kernel, to set the GEMM's rate and native libraries' against.
  *
  * <p>The Vector API has no int8 dot product (x86's {@code vpdpbusd} / {@code vpmaddwd}, Arm's {@code sdot}),
- * so an int8 product is formed in a 32-bit lane: one lane multiply and one lane add per mult-add. Three loops:
+ * so an int8 product is formed in a 32-bit lane: one lane multiply and one lane add per mult-add. The loops:
  * <ul>
  *   <li>{@link #registers}: 8 accumulators, operands already in registers: only the multiplies and adds,
  *       the ceiling of the instruction mix itself.</li>
@@ -40,6 +41,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *   <li>{@link #tilePairs}: the loop of {@code PairGemm}, the GEMM since: unsigned byte pairs in 16-bit
  *       lanes, 4 pixels × 1 block, one 16-bit multiply per two patch positions and two 32-bit adds and a
  *       shift to accumulate them exactly.</li>
+ *   <li>{@link #tileFloat4x2}, {@link #tileFloat6x2}: the route not taken, products of 8-bit values in
+ *       float lanes with fused multiply-adds (exact while a sum stays below 2^24), 4 or 6 patches × 2 blocks;
+ *       no bookkeeping per product, but 8 products per 256-bit operation (see BENCHMARKS.md).</li>
  * </ul>
  *
  * <pre>
@@ -57,6 +61,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 public class MacCeilingBench {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int L = I.length();
+    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, I.vectorShape());
     /** Patch length of the tiles: 2 blocks of weights (2·DEPTH·L ints, 16 KB with 16 lanes) fit in L1. */
     private static final int DEPTH = 128;
     /** Passes over the patch per call: enough work that the call itself does not count. */
@@ -70,6 +75,8 @@ public class MacCeilingBench {
     private int[] sink;
     private short[] pairWeights;
     private int[] pairPatches;
+    private float[] floatWeights;
+    private float[] floatPatches;
 
     @Setup(Level.Trial)
     public void prepare() {
@@ -85,6 +92,14 @@ public class MacCeilingBench {
             widePatches[i] = patches[i];
         }
         sink = new int[L];
+        floatWeights = new float[2 * DEPTH * L];
+        for (int i = 0; i < floatWeights.length; i++) {
+            floatWeights[i] = packed[i];
+        }
+        floatPatches = new float[6 * DEPTH];
+        for (int i = 0; i < floatPatches.length; i++) {
+            floatPatches[i] = patches[i % patches.length];
+        }
         pairWeights = new short[DEPTH * L];
         for (int i = 0; i < pairWeights.length; i++) {
             pairWeights[i] = (short) r.nextInt(256);
@@ -101,6 +116,8 @@ public class MacCeilingBench {
             case "registers" -> (long) STEPS * 8 * lanes;
             case "tileInCache", "tileWideInput" -> (long) REPEATS * DEPTH * 8 * lanes;
             case "tilePairs" -> (long) REPEATS * DEPTH * 4 * lanes;
+            case "tileFloat4x2" -> (long) REPEATS * DEPTH * 8 * lanes;
+            case "tileFloat6x2" -> (long) REPEATS * DEPTH * 12 * lanes;
             default -> throw new IllegalArgumentException(benchmark);
         };
     }
@@ -155,6 +172,85 @@ public class MacCeilingBench {
             tile4Pairs(acc);
         }
         return acc[0];
+    }
+
+    @Benchmark
+    public float tileFloat4x2() {
+        float s = 0;
+        for (int rep = 0; rep < REPEATS; rep++) {
+            s += tileFloat4x2(0);
+        }
+        return s;
+    }
+
+    @Benchmark
+    public float tileFloat6x2() {
+        float s = 0;
+        for (int rep = 0; rep < REPEATS; rep++) {
+            s += tileFloat6x2(0);
+        }
+        return s;
+    }
+
+    /** 4 patches × 2 blocks in float lanes, one fused multiply-add per 8-bit product. */
+    private float tileFloat4x2(int i0) {
+        float[] src = floatPatches;
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+        for (int k = 0; k < DEPTH; k++) {
+            FloatVector f0 = FloatVector.fromArray(F, floatWeights, k * L);
+            FloatVector f1 = FloatVector.fromArray(F, floatWeights, DEPTH * L + k * L);
+            FloatVector x0 = FloatVector.broadcast(F, src[i0 + k]);
+            FloatVector x1 = FloatVector.broadcast(F, src[i0 + DEPTH + k]);
+            FloatVector x2 = FloatVector.broadcast(F, src[i0 + 2 * DEPTH + k]);
+            FloatVector x3 = FloatVector.broadcast(F, src[i0 + 3 * DEPTH + k]);
+            a00 = f0.fma(x0, a00);
+            a01 = f1.fma(x0, a01);
+            a10 = f0.fma(x1, a10);
+            a11 = f1.fma(x1, a11);
+            a20 = f0.fma(x2, a20);
+            a21 = f1.fma(x2, a21);
+            a30 = f0.fma(x3, a30);
+            a31 = f1.fma(x3, a31);
+        }
+        return a00.add(a01).add(a10).add(a11).add(a20).add(a21).add(a30).add(a31).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** 6 patches × 2 blocks in float lanes: 12 accumulators, 2 weights and a broadcast in 16 registers. */
+    private float tileFloat6x2(int i0) {
+        float[] src = floatPatches;
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+        FloatVector a40 = FloatVector.zero(F), a41 = FloatVector.zero(F);
+        FloatVector a50 = FloatVector.zero(F), a51 = FloatVector.zero(F);
+        for (int k = 0; k < DEPTH; k++) {
+            FloatVector f0 = FloatVector.fromArray(F, floatWeights, k * L);
+            FloatVector f1 = FloatVector.fromArray(F, floatWeights, DEPTH * L + k * L);
+            FloatVector x = FloatVector.broadcast(F, src[i0 + k]);
+            a00 = f0.fma(x, a00);
+            a01 = f1.fma(x, a01);
+            x = FloatVector.broadcast(F, src[i0 + DEPTH + k]);
+            a10 = f0.fma(x, a10);
+            a11 = f1.fma(x, a11);
+            x = FloatVector.broadcast(F, src[i0 + 2 * DEPTH + k]);
+            a20 = f0.fma(x, a20);
+            a21 = f1.fma(x, a21);
+            x = FloatVector.broadcast(F, src[i0 + 3 * DEPTH + k]);
+            a30 = f0.fma(x, a30);
+            a31 = f1.fma(x, a31);
+            x = FloatVector.broadcast(F, src[i0 + 4 * DEPTH + k]);
+            a40 = f0.fma(x, a40);
+            a41 = f1.fma(x, a41);
+            x = FloatVector.broadcast(F, src[i0 + 5 * DEPTH + k]);
+            a50 = f0.fma(x, a50);
+            a51 = f1.fma(x, a51);
+        }
+        return a00.add(a01).add(a10).add(a11).add(a20).add(a21).add(a30).add(a31).add(a40).add(a41).add(a50)
+                .add(a51).reduceLanes(VectorOperators.ADD);
     }
 
     /** PairGemm's tile: 4 patches of DEPTH / 2 input pairs against one block of weight pairs. */
