@@ -9,7 +9,9 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,11 +39,24 @@ final class Mosquitto implements AutoCloseable {
         start();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
+    /** Ports this JVM has handed out: the kernel may give the same free port to two binds in a row. */
+    private static final Set<Integer> ISSUED = new HashSet<>();
+
+    /**
+     * A loopback port free now and not handed out before in this JVM. (A test with a second listener took
+     * two ports in a row; once both were the same, and mosquitto refused the configuration: "Address
+     * already in use".)
+     */
+    static synchronized int freePort() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress("127.0.0.1", 0));
+                if (ISSUED.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
+        throw new IOException("no loopback port that was not handed out before, in 100 tries");
     }
 
     String url() {
