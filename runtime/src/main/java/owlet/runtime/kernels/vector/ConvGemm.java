@@ -74,7 +74,7 @@ abstract class ConvGemm implements PartitionedKernel {
         this.outOffset = w.outOffset();
         this.padValue = (byte) -inputOffset;
         this.rq = new VectorRequant(rq.withBiasAdded(GemmWeights.fold(filter, outC, depth, inputOffset - inputBias)),
-                GemmWeights.maxAbsAccumulator(rq, filter, outC, depth));
+                VectorRequant.maxAbsAccumulator(rq, GemmWeights.absSums(filter, outC, depth)));
         this.scratch = PartitionedKernel.scratchInts(parts, 4 * 2 * L);
         this.patches = PartitionedKernel.scratchInts(parts, srcInts);
         this.windows = new byte[parts][depth + WINDOW_SLACK];

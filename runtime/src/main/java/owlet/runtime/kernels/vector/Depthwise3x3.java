@@ -73,13 +73,8 @@ abstract class Depthwise3x3 implements PartitionedKernel {
                 absSum[c] += Math.abs(filter[tap * channels + c]);
             }
         }
-        // The largest |acc + bias| (inputs less their zero point within ±255), for the shorter output stage.
-        long maxAbs = 0;
-        for (int c = 0; c < channels; c++) {
-            maxAbs = Math.max(maxAbs, Math.abs((long) rq.bias(c)) + 255 * absSum[c]);
-        }
         this.inputOffset = inputOffset;
-        this.rq = new VectorRequant(rq.withBiasAdded(fold), maxAbs);
+        this.rq = new VectorRequant(rq.withBiasAdded(fold), VectorRequant.maxAbsAccumulator(rq, absSum));
         // Interior: 0 <= o*s - pad and o*s - pad + 2 <= in - 1.
         this.oyLo = firstInside(w.padTop(), w.strideH());
         this.oyHi = lastInside(w.inH(), w.padTop(), w.strideH(), w.outH());

@@ -1,6 +1,5 @@
 package owlet.runtime.kernels.vector;
 
-import owlet.runtime.quant.ChannelRequant;
 import owlet.runtime.quant.vector.VectorRequant;
 
 /**
@@ -37,20 +36,17 @@ final class GemmWeights {
     }
 
     /**
-     * The largest {@code |acc + bias|} a channel can reach, {@code |bias| + 255·Σ_k |filter[oc, k]|} (an
-     * input less its zero point is within ±255; padding taps add 0): what {@link VectorRequant}'s shorter
-     * output stage needs shown. {@code rq} is the stage before any folding into its bias.
+     * Per output channel, {@code Σ_k |filter[oc, k]|}: what {@link VectorRequant#maxAbsAccumulator} bounds
+     * the accumulator with.
      */
-    static long maxAbsAccumulator(ChannelRequant rq, short[] filter, int outC, int depth) {
-        long max = 0;
+    static long[] absSums(short[] filter, int outC, int depth) {
+        long[] sums = new long[outC];
         for (int oc = 0; oc < outC; oc++) {
-            long sum = 0;
             for (int k = 0; k < depth; k++) {
-                sum += Math.abs(filter[oc * depth + k]);
+                sums[oc] += Math.abs(filter[oc * depth + k]);
             }
-            max = Math.max(max, Math.abs((long) rq.bias(oc)) + 255 * sum);
         }
-        return max;
+        return sums;
     }
 
     /**

@@ -68,6 +68,19 @@ public final class VectorRequant {
     /** Largest {@code |acc + bias|} for which {@link #storeBounded} is exact. */
     public static final long BOUNDED_LIMIT = (1L << 29) - 1;
 
+    /**
+     * The largest {@code |acc + bias|} the stage {@code rq} (before any folding into its bias) can see, from
+     * each channel's {@code Σ|w - zp|}: {@code |bias| + 255·Σ|w - zp|}, an input less its zero point being
+     * within ±255 and padding taps adding 0. What {@link #VectorRequant(ChannelRequant, long)} takes.
+     */
+    public static long maxAbsAccumulator(ChannelRequant rq, long[] absWeightSums) {
+        long max = 0;
+        for (int c = 0; c < absWeightSums.length; c++) {
+            max = Math.max(max, Math.abs((long) rq.bias(c)) + 255 * absWeightSums[c]);
+        }
+        return max;
+    }
+
     /** The stage {@code rq}, with its rounding rule, for vectors of the preferred int species. */
     public VectorRequant(ChannelRequant rq) {
         this(rq, Long.MAX_VALUE);
