@@ -41,7 +41,7 @@ public final class BenchCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: owlet bench --model M [--threads N] [--runs N] [--warmup N] [--profile] [--json]
+                usage: owlet bench --model M [--threads N] [--runs N] [--warmup N] [--pause-ms N] [--profile] [--json]
                        owlet bench --model M --soak DURATION [--threads N] [--json] [IMAGE...]
 
                 Runs the model on a fixed pseudo-random input: --warmup untimed runs, then --runs timed
@@ -53,8 +53,12 @@ public final class BenchCommand implements Command {
                                 (default: the number of cores, at most 4)
                   --runs N      timed runs (default 50)
                   --warmup N    untimed runs first (default 10)
+                  --pause-ms N  sleep N ms before every run (outside the timing): the latency of an
+                                inference after idle time, as a service triggered now and then sees
+                                it, rather than back to back (default 0)
                   --profile     also time every operator (median over the runs): where the time goes
-                  --json        {"model":...,"threads":...,"runs":...,"median_ms":...,"p90_ms":...,"gmacs":...}
+                  --json        {"model":...,"threads":...,"runs":...,"pause_ms":...,"median_ms":...,
+                                "p90_ms":...,"gmacs":...}
                                 (with --profile, "ops":[{"index":...,"op":...,"median_us":...},...] too)
                   --soak D      instead, run for D (30s, 10m, 1h): each round decodes a picture (the IMAGE
                                 files in turn, read from disk every time; without any, a BMP, a PNG and a
@@ -70,10 +74,10 @@ public final class BenchCommand implements Command {
 
     @Override
     public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-        Args args = new Args(argv, Set.of("model", "threads", "runs", "warmup", "soak"), Set.of("json", "profile"));
+        Args args = new Args(argv, Set.of("model", "threads", "runs", "warmup", "pause-ms", "soak"), Set.of("json", "profile"));
         String soak = args.string("soak", null);
         if (soak != null) {
-            for (String excluded : List.of("runs", "warmup", "profile")) {
+            for (String excluded : List.of("runs", "warmup", "pause-ms", "profile")) {
                 if (args.flag(excluded)) {
                     throw new Args.UsageException("--soak runs for a time; --" + excluded + " does not apply");
                 }
@@ -85,6 +89,7 @@ public final class BenchCommand implements Command {
         int threads = args.integer("threads", Interpreter.defaultThreads(), 1, 256);
         int runs = args.integer("runs", 50, 1, 1_000_000);
         int warmup = args.integer("warmup", 10, 0, 1_000_000);
+        int pauseMillis = args.integer("pause-ms", 0, 0, 60_000);
         Model model = Model.load(args.path("model"));
         if (soak != null) {
             List<Path> images = args.positional().stream().map(Path::of).toList();
@@ -96,18 +101,23 @@ public final class BenchCommand implements Command {
             }
         }
         try (Interpreter interpreter = Interpreter.create(model, threads)) {
-            return bench(interpreter, model, threads, runs, warmup, args.flag("profile"), args.flag("json"), out);
+            return bench(interpreter, model, threads, runs, warmup, pauseMillis, args.flag("profile"), args.flag("json"),
+                    out);
         }
     }
 
     private static int bench(Interpreter interpreter, Model model, int threads, int runs, int warmup,
-                             boolean profile, boolean json, PrintStream out) {
+                             int pauseMillis, boolean profile, boolean json, PrintStream out)
+            throws InterruptedException {
         setRandomInputs(interpreter, model);
         for (int i = 0; i < warmup; i++) {
             interpreter.run();
         }
         long[] nanos = new long[runs];
         for (int i = 0; i < runs; i++) {
+            if (pauseMillis > 0) {
+                Thread.sleep(pauseMillis);
+            }
             long t0 = System.nanoTime();
             interpreter.run();
             nanos[i] = System.nanoTime() - t0;
@@ -130,11 +140,11 @@ public final class BenchCommand implements Command {
                 ops.append(']');
             }
             out.println("{\"model\":" + Json.string(model.source()) + ",\"threads\":" + threads + ",\"runs\":" + runs
-                    + ",\"median_ms\":" + Json.number(median) + ",\"p90_ms\":" + Json.number(p90) + ",\"gmacs\":"
+                    + ",\"pause_ms\":" + pauseMillis + ",\"median_ms\":" + Json.number(median) + ",\"p90_ms\":" + Json.number(p90) + ",\"gmacs\":"
                     + Json.number(gmacs) + ops + "}");
         } else {
-            out.printf("%s: %d runs, %d thread(s), %s: median %.3f ms, p90 %.3f ms, %.2f GMAC/s (%,d mult-adds)%n",
-                    model.source(), runs, threads, VectorSupport.describe(), median, p90, gmacs, macs);
+            out.printf("%s: %d runs%s, %d thread(s), %s: median %.3f ms, p90 %.3f ms, %.2f GMAC/s (%,d mult-adds)%n",
+                    model.source(), runs, pauseMillis > 0 ? " after " + pauseMillis + " ms pauses" : "", threads, VectorSupport.describe(), median, p90, gmacs, macs);
             if (opNanos != null) {
                 printProfile(model, opNanos, out);
             }

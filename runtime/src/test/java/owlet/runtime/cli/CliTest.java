@@ -176,7 +176,26 @@ class CliTest {
                 "--warmup", "1", "--json", "--threads", "1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().strip().matches("\\{\"model\":\"mobilenet_v1_0.25_128_quant.tflite\",\"threads\":1,\"runs\":3,"
-                + "\"median_ms\":[0-9.]+,\"p90_ms\":[0-9.]+,\"gmacs\":[0-9.]+}"), r.out());
+                + "\"pause_ms\":0,\"median_ms\":[0-9.]+,\"p90_ms\":[0-9.]+,\"gmacs\":[0-9.]+}"), r.out());
+    }
+
+    @Test
+    void benchPausesBeforeEveryRunOutsideTheTiming() {
+        String model = Shared.model("mobilenet_v1_0.25_128_quant").toString();
+        long t0 = System.nanoTime();
+        Result r = owlet("bench", "--model", model, "--runs", "2", "--warmup", "3", "--pause-ms", "600", "--json",
+                "--threads", "1");
+        long elapsedMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"pause_ms\":600,"), r.out());
+        double median = Double.parseDouble(r.out().replaceAll("(?s).*\"median_ms\":([0-9.]+).*", "$1"));
+        assertTrue(elapsedMillis >= 1200, "2 runs after 600 ms pauses took " + elapsedMillis + " ms");
+        assertTrue(median < 600, "the pause was timed: median " + median + " ms");
+        Result text = owlet("bench", "--model", model, "--runs", "1", "--warmup", "0", "--pause-ms", "1", "--threads", "1");
+        assertTrue(text.out().contains("1 runs after 1 ms pauses, 1 thread(s)"), text.out());
+        Result bad = owlet("bench", "--model", model, "--soak", "1s", "--pause-ms", "5");
+        assertEquals(2, bad.code(), bad.out());
+        assertTrue(bad.err().contains("--pause-ms does not apply"), bad.err());
     }
 
     @Test
