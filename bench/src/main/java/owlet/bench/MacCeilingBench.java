@@ -44,13 +44,21 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *   <li>{@link #tileFloat4x2}, {@link #tileFloat6x2}: the route not taken, products of 8-bit values in
  *       float lanes with fused multiply-adds (exact while a sum stays below 2^24), 4 or 6 patches × 2 blocks;
  *       no bookkeeping per product, but 8 products per 256-bit operation (see BENCHMARKS.md).</li>
+ *   <li>{@link #autoPairs}: no Vector API, the scalar loop {@code out[i] += a[2i]·b[2i] + a[2i+1]·b[2i+1]}
+ *       over shorts, which C2's auto-vectorizer turns into {@code vpmaddwd} (16 mult-adds per 256-bit
+ *       instruction): the accumulators go through memory every step, as a plain loop has no register
+ *       tile.</li>
+ *   <li>{@link #autoPairsBroadcast}: the same with {@code b} one pair of loop-invariant values, the form a
+ *       GEMM needs (one patch pair against a row of weight pairs); whether C2 vectorizes it shows in the
+ *       rate.</li>
  * </ul>
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/classes:$(cat bench/target/classpath.txt) \
- *     owlet.bench.MacCeilingBench [BITS]
+ *     owlet.bench.MacCeilingBench [BITS [LOOPS]]
  * </pre>
- * BITS (128, 256, 512) caps the vector width of the measured JVM; without it, the machine's.
+ * BITS (128, 256, 512) caps the vector width of the measured JVM; without it, the machine's. LOOPS, a
+ * regular expression over the loops' names, runs only those.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -77,6 +85,12 @@ public class MacCeilingBench {
     private int[] pairPatches;
     private float[] floatWeights;
     private float[] floatPatches;
+    /** {@link #autoPairs}' operands: AUTO_LENGTH pairs each, and as many accumulators. */
+    private short[] autoA;
+    private short[] autoB;
+    private int[] autoOut;
+    /** Accumulators of {@link #autoPairs}: a row of output channels, in L1 with its operands. */
+    private static final int AUTO_LENGTH = 256;
 
     @Setup(Level.Trial)
     public void prepare() {
@@ -104,6 +118,13 @@ public class MacCeilingBench {
         for (int i = 0; i < pairWeights.length; i++) {
             pairWeights[i] = (short) r.nextInt(256);
         }
+        autoA = new short[2 * AUTO_LENGTH];
+        autoB = new short[2 * AUTO_LENGTH];
+        for (int i = 0; i < autoA.length; i++) {
+            autoA[i] = (short) r.nextInt(256);
+            autoB[i] = (short) r.nextInt(256);
+        }
+        autoOut = new int[AUTO_LENGTH];
         pairPatches = new int[4 * DEPTH / 2];
         for (int i = 0; i < pairPatches.length; i++) {
             pairPatches[i] = r.nextInt(256) | r.nextInt(256) << 16;
@@ -118,6 +139,7 @@ public class MacCeilingBench {
             case "tilePairs" -> (long) REPEATS * DEPTH * 4 * lanes;
             case "tileFloat4x2" -> (long) REPEATS * DEPTH * 8 * lanes;
             case "tileFloat6x2" -> (long) REPEATS * DEPTH * 12 * lanes;
+            case "autoPairs", "autoPairsBroadcast" -> (long) REPEATS * DEPTH * 2 * AUTO_LENGTH;
             default -> throw new IllegalArgumentException(benchmark);
         };
     }
@@ -190,6 +212,36 @@ public class MacCeilingBench {
             s += tileFloat6x2(0);
         }
         return s;
+    }
+
+    @Benchmark
+    public int autoPairs() {
+        for (int rep = 0; rep < REPEATS * DEPTH; rep++) {
+            madd(autoOut, autoA, autoB);
+        }
+        return autoOut[0];
+    }
+
+    @Benchmark
+    public int autoPairsBroadcast() {
+        for (int rep = 0; rep < REPEATS * DEPTH; rep++) {
+            maddBroadcast(autoOut, autoA, autoB[rep & 255], autoB[rep + 1 & 255]);
+        }
+        return autoOut[0];
+    }
+
+    /** The multiply-add-pairs loop C2 vectorizes as {@code vpmaddwd}. */
+    private static void madd(int[] out, short[] a, short[] b) {
+        for (int i = 0; i < out.length; i++) {
+            out[i] += a[2 * i] * b[2 * i] + a[2 * i + 1] * b[2 * i + 1];
+        }
+    }
+
+    /** The same with one operand a loop-invariant pair, as a GEMM's broadcast patch pair would be. */
+    private static void maddBroadcast(int[] out, short[] a, short b0, short b1) {
+        for (int i = 0; i < out.length; i++) {
+            out[i] += a[2 * i] * b0 + a[2 * i + 1] * b1;
+        }
     }
 
     /** 4 patches × 2 blocks in float lanes, one fused multiply-add per 8-bit product. */
@@ -347,7 +399,8 @@ public class MacCeilingBench {
         // An argument caps the vector width of the forked JVM (128: a Raspberry Pi's NEON).
         int bits = args.length > 0 ? Integer.parseInt(args[0]) : L * 32;
         OptionsBuilder options = new OptionsBuilder();
-        options.include(MacCeilingBench.class.getName());
+        // A second argument picks loops by a regular expression over their names.
+        options.include(MacCeilingBench.class.getName() + "\\." + (args.length > 1 ? args[1] : ".*"));
         if (args.length > 0) {
             options.jvmArgsAppend("--add-modules", "jdk.incubator.vector", "-XX:MaxVectorSize=" + bits / 8);
         }
