@@ -55,7 +55,8 @@ public final class BenchCommand implements Command {
                   --warmup N    untimed runs first (default 10)
                   --pause-ms N  sleep N ms before every run (outside the timing): the latency of an
                                 inference after idle time, as a service triggered now and then sees
-                                it, rather than back to back (default 0)
+                                it, rather than back to back (default 0); --profile's runs
+                                pause too
                   --profile     also time every operator (median over the runs): where the time goes
                   --json        {"model":...,"threads":...,"runs":...,"pause_ms":...,"median_ms":...,
                                 "p90_ms":...,"gmacs":...}
@@ -123,7 +124,7 @@ public final class BenchCommand implements Command {
             nanos[i] = System.nanoTime() - t0;
         }
         Arrays.sort(nanos);
-        long[][] opNanos = profile ? profile(interpreter, model.operators().size(), runs) : null;
+        long[][] opNanos = profile ? profile(interpreter, model.operators().size(), runs, pauseMillis) : null;
         double median = percentile(nanos, 50) / 1e6;
         double p90 = percentile(nanos, 90) / 1e6;
         long macs = OpCost.totalMultAdds(model);
@@ -261,10 +262,14 @@ public final class BenchCommand implements Command {
     }
 
     /** Per operator, the time of each of {@code runs} runs, sorted: [operator][run]. */
-    private static long[][] profile(Interpreter interpreter, int operators, int runs) {
+    private static long[][] profile(Interpreter interpreter, int operators, int runs, int pauseMillis)
+            throws InterruptedException {
         long[][] opNanos = new long[operators][runs];
         long[] last = new long[1];
         for (int r = 0; r < runs; r++) {
+            if (pauseMillis > 0) {
+                Thread.sleep(pauseMillis);
+            }
             int run = r;
             last[0] = System.nanoTime();
             interpreter.run(i -> {
