@@ -61,8 +61,8 @@ import owlet.runtime.model.TensorType;
  *   <li><b>ORT</b>: ONNX Runtime ({@code com.microsoft.onnxruntime:onnxruntime}, CPU) on the model
  *       converted by {@link owlet.bench.onnx.TfLiteToOnnx} to an ONNX graph of QLinear operators, run by
  *       {@link OrtRunner}: all graph optimizations, intra-op threads = the row's thread count (the calling
- *       thread is one of them), one inter-op thread, ONNX Runtime's defaults otherwise (its pool threads
- *       spin between tasks, {@code session.intra_op.allow_spinning=1}). Its graph is NCHW: the input bytes
+ *       thread is one of them), one inter-op thread, pool threads that spin between tasks but stop when a
+ *       run returns ({@code session.force_spinning_stop=1}), ONNX Runtime's defaults otherwise. Its graph is NCHW: the input bytes
  *       are transposed once, outside the timing, into a direct buffer the session reads, and the output is
  *       a pinned direct buffer, so the timing is the session run and its JNI call. Works on JDK 17.
  * </ul>
@@ -72,7 +72,7 @@ import owlet.runtime.model.TensorType;
  * $JAVA_HOME/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *     -cp bench/target/classes:$(cat bench/target/classpath.txt) owlet.bench.CompareWithTfLite \
  *     [--models DIR] [--runs N] [--warmup N] [--threads 1,2] [--engines owlet,tflite,xnnpack,ort] \
- *     [--pause-ms N] [MODEL...]
+ *     [--pause-ms N] [--block N] [MODEL...]
  * </pre>
  *
  * <p>With more than one thread, each run is preceded by a pause ({@code --pause-ms}, default 50 ms, outside
@@ -81,6 +81,13 @@ import owlet.runtime.model.TensorType;
  * instead of 12), and on a machine with as many cores as threads the spinning workers of the engine that
  * just ran steal the cores of the next one. After the pause every engine starts its run with parked workers, as a
  * device that classifies one picture per trigger does.
+ *
+ * <p>That is the latency after idle time, not back to back: on the 2-vCPU virtual machine of BENCHMARKS.md
+ * ("After idle time") the second thread buys the small models little or nothing after a pause, for ONNX
+ * Runtime as for Owlet. {@code --block N} measures the steady state instead: each engine runs N timed runs
+ * back to back, after the pause and one untimed run, before the next engine takes its turn; the medians
+ * then compare the engines' kernels and pools rather than how each recovers from idle time and from the
+ * other's spinning threads. Runs are rounded up to a multiple of N.
  */
 public final class CompareWithTfLite {
     private static final List<String> MODELS = List.of("mobilenet_v1_0.25_128_quant", "mobilenet_v1_0.5_160_quant",
@@ -107,6 +114,7 @@ public final class CompareWithTfLite {
         int[] threads = {1, 2};
         Set<Kind> engines = EnumSet.allOf(Kind.class);
         int pauseMs = -1;
+        int block = 1;
         List<String> models = new ArrayList<>();
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
@@ -116,6 +124,7 @@ public final class CompareWithTfLite {
                 case "--threads" -> threads = Arrays.stream(argv[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--engines" -> engines = parseEngines(argv[++i]);
                 case "--pause-ms" -> pauseMs = Integer.parseInt(argv[++i]);
+                case "--block" -> block = Math.max(1, Integer.parseInt(argv[++i]));
                 // A model by name (in --models) or as a file; "name.tflite" is the name too.
                 default -> models.add(argv[i].endsWith(".tflite")
                         ? argv[i].substring(0, argv[i].length() - ".tflite".length()) : argv[i]);
@@ -124,6 +133,7 @@ public final class CompareWithTfLite {
         if (models.isEmpty()) {
             models.addAll(MODELS);
         }
+        runs = (runs + block - 1) / block * block;
         for (String name : models) {
             if (!Files.isRegularFile(dir.resolve(name + ".tflite"))) {
                 System.err.println("CompareWithTfLite: no model " + dir.resolve(name + ".tflite")
@@ -143,7 +153,8 @@ public final class CompareWithTfLite {
         System.out.printf("# %s %s, %d cores, Owlet kernels: %s; %d runs after %d warm-up, %s, alternating %s%s%n",
                 System.getProperty("java.vm.name"), System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), VectorSupport.describe(), runs, warmup,
-                pauseMs >= 0 ? "pause " + pauseMs + " ms before each run" : "pause 50 ms before each run with 2+ threads",
+                (pauseMs >= 0 ? "pause " + pauseMs + " ms before each " : "pause 50 ms with 2+ threads before each ")
+                        + (block > 1 ? "block of an untimed run and " + block + " timed runs" : "run"),
                 String.join(", ", engines.stream().map(k -> k.label).toList()),
                 (!engines.contains(Kind.XNNPACK) ? ""
                         : xnnpack != null ? "; XNNPACK: C API delegate, flags QS8|QU8"
@@ -155,7 +166,7 @@ public final class CompareWithTfLite {
         for (String name : models) {
             for (int t : threads) {
                 int pause = pauseMs >= 0 ? pauseMs : t > 1 ? 50 : 0;
-                System.out.println(table.row(compare(dir.resolve(name + ".tflite"), name, t, runs, warmup, pause,
+                System.out.println(table.row(compare(dir.resolve(name + ".tflite"), name, t, runs, warmup, pause, block,
                         engines, xnnpack, xnnpackMissing)));
             }
         }
@@ -187,7 +198,7 @@ public final class CompareWithTfLite {
     private record Row(String name, int threads, double multAdds, TensorType outputType, Map<Kind, Result> results) {
     }
 
-    private static Row compare(Path file, String name, int threads, int runs, int warmup, int pauseMillis,
+    private static Row compare(Path file, String name, int threads, int runs, int warmup, int pauseMillis, int block,
             Set<Kind> kinds, XnnpackDelegates xnnpack, String xnnpackMissing) throws Exception {
         Model model = Model.load(file);
         byte[] input = new byte[model.input(0).elementCount()];
@@ -227,21 +238,27 @@ public final class CompareWithTfLite {
                 running.add(kind);
             }
             long[][] nanos = new long[engines.size()][runs];
-            for (int i = -warmup; i < runs; i++) {
+            // Warm-up, then the timed runs, one block of each engine in turn; with blocks of more than one
+            // run, each starts with an untimed run (index -1 within the block).
+            int first = block > 1 ? -1 : 0;
+            for (int start = -warmup; start < runs; start += start < 0 ? 1 : block) {
+                int size = start < 0 ? 1 : block;
                 for (int e = 0; e < engines.size(); e++) {
                     Engine engine = engines.get(e);
-                    // Owlet's arena reuses the input's bytes for later activations: every engine gets the
-                    // input before every run (outside the timing), so all start from the same state and
-                    // the last outputs of all come from the same input.
-                    engine.setInput(input);
                     if (pauseMillis > 0) {
                         Thread.sleep(pauseMillis);
                     }
-                    long t0 = System.nanoTime();
-                    engine.run();
-                    long t1 = System.nanoTime();
-                    if (i >= 0) {
-                        nanos[e][i] = t1 - t0;
+                    for (int j = start < 0 ? 0 : first; j < size; j++) {
+                        // Owlet's arena reuses the input's bytes for later activations: every engine gets
+                        // the input before every run (outside the timing), so all start from the same
+                        // state and the last outputs of all come from the same input.
+                        engine.setInput(input);
+                        long t0 = System.nanoTime();
+                        engine.run();
+                        long t1 = System.nanoTime();
+                        if (start >= 0 && j >= 0) {
+                            nanos[e][start + j] = t1 - t0;
+                        }
                     }
                 }
             }

@@ -17,9 +17,11 @@ import owlet.runtime.model.TensorType;
 
 /**
  * A {@code .tflite} model run by ONNX Runtime through {@link TfLiteToOnnx}: one session with all graph
- * optimizations ({@code ALL_OPT}), {@code threads} intra-op threads, one inter-op thread and ONNX
- * Runtime's defaults otherwise (sequential execution; pool threads spin between tasks, the default
- * {@code session.intra_op.allow_spinning=1}). Input and output are ONNX tensors over direct buffers made
+ * optimizations ({@code ALL_OPT}), {@code threads} intra-op threads, one inter-op thread, pool threads
+ * that spin between the tasks of a run (the default {@code session.intra_op.allow_spinning=1}) but stop
+ * when the run returns ({@code session.force_spinning_stop=1}: otherwise they keep a core busy after it, and
+ * an engine run right after ONNX Runtime in one process finds one core fewer), ONNX Runtime's defaults
+ * otherwise (sequential execution). Input and output are ONNX tensors over direct buffers made
  * once: {@link #setInput} transposes an NHWC image into the input buffer, {@link #run} runs the session
  * into the pinned output buffer, so a timed {@code run} is the session run and its JNI call only.
  */
@@ -52,6 +54,7 @@ public final class OrtRunner implements AutoCloseable {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
+            options.addConfigEntry("session.force_spinning_stop", "1");
             if (optimizedModel != null) {
                 options.setOptimizedModelFilePath(optimizedModel.toString());
                 // Its warning that a graph optimized at this level may hold hardware-specific kernels.
