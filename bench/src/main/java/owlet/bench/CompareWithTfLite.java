@@ -62,9 +62,10 @@ import owlet.runtime.model.TensorType;
  *       converted by {@link owlet.bench.onnx.TfLiteToOnnx} to an ONNX graph of QLinear operators, run by
  *       {@link OrtRunner}: all graph optimizations, intra-op threads = the row's thread count (the calling
  *       thread is one of them), one inter-op thread, pool threads that spin between tasks but stop when a
- *       run returns ({@code session.force_spinning_stop=1}), ONNX Runtime's defaults otherwise. Its graph is NCHW: the input bytes
- *       are transposed once, outside the timing, into a direct buffer the session reads, and the output is
- *       a pinned direct buffer, so the timing is the session run and its JNI call. Works on JDK 17.
+ *       run returns ({@code session.force_spinning_stop=1}), ONNX Runtime's defaults otherwise. Its graph
+ *       is NCHW: the input bytes are transposed once, outside the timing, into a direct buffer the session
+ *       reads, and the output is a pinned direct buffer, so the timing is the session run and its JNI call.
+ *       Works on JDK 17.
  * </ul>
  *
  * <pre>

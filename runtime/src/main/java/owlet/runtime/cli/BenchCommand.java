@@ -41,7 +41,8 @@ public final class BenchCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: owlet bench --model M [--threads N] [--runs N] [--warmup N] [--pause-ms N] [--profile] [--json]
+                usage: owlet bench --model M [--threads N] [--runs N] [--warmup N] [--pause-ms N]
+                                   [--profile] [--json]
                        owlet bench --model M --soak DURATION [--threads N] [--json] [IMAGE...]
 
                 Runs the model on a fixed pseudo-random input: --warmup untimed runs, then --runs timed
@@ -75,7 +76,8 @@ public final class BenchCommand implements Command {
 
     @Override
     public int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-        Args args = new Args(argv, Set.of("model", "threads", "runs", "warmup", "pause-ms", "soak"), Set.of("json", "profile"));
+        Args args = new Args(argv, Set.of("model", "threads", "runs", "warmup", "pause-ms", "soak"),
+                Set.of("json", "profile"));
         String soak = args.string("soak", null);
         if (soak != null) {
             for (String excluded : List.of("runs", "warmup", "pause-ms", "profile")) {
@@ -102,8 +104,8 @@ public final class BenchCommand implements Command {
             }
         }
         try (Interpreter interpreter = Interpreter.create(model, threads)) {
-            return bench(interpreter, model, threads, runs, warmup, pauseMillis, args.flag("profile"), args.flag("json"),
-                    out);
+            return bench(interpreter, model, threads, runs, warmup, pauseMillis, args.flag("profile"),
+                    args.flag("json"), out);
         }
     }
 
@@ -116,9 +118,7 @@ public final class BenchCommand implements Command {
         }
         long[] nanos = new long[runs];
         for (int i = 0; i < runs; i++) {
-            if (pauseMillis > 0) {
-                Thread.sleep(pauseMillis);
-            }
+            pause(pauseMillis);
             long t0 = System.nanoTime();
             interpreter.run();
             nanos[i] = System.nanoTime() - t0;
@@ -141,11 +141,12 @@ public final class BenchCommand implements Command {
                 ops.append(']');
             }
             out.println("{\"model\":" + Json.string(model.source()) + ",\"threads\":" + threads + ",\"runs\":" + runs
-                    + ",\"pause_ms\":" + pauseMillis + ",\"median_ms\":" + Json.number(median) + ",\"p90_ms\":" + Json.number(p90) + ",\"gmacs\":"
-                    + Json.number(gmacs) + ops + "}");
+                    + ",\"pause_ms\":" + pauseMillis + ",\"median_ms\":" + Json.number(median) + ",\"p90_ms\":"
+                    + Json.number(p90) + ",\"gmacs\":" + Json.number(gmacs) + ops + "}");
         } else {
             out.printf("%s: %d runs%s, %d thread(s), %s: median %.3f ms, p90 %.3f ms, %.2f GMAC/s (%,d mult-adds)%n",
-                    model.source(), runs, pauseMillis > 0 ? " after " + pauseMillis + " ms pauses" : "", threads, VectorSupport.describe(), median, p90, gmacs, macs);
+                    model.source(), runs, pauseMillis > 0 ? " after " + pauseMillis + " ms pauses" : "", threads,
+                    VectorSupport.describe(), median, p90, gmacs, macs);
             if (opNanos != null) {
                 printProfile(model, opNanos, out);
             }
@@ -261,15 +262,20 @@ public final class BenchCommand implements Command {
         return n < 0 ? "null" : Long.toString(n);
     }
 
+    /** {@code --pause-ms}: idle time before a run, outside its timing. */
+    private static void pause(int millis) throws InterruptedException {
+        if (millis > 0) {
+            Thread.sleep(millis);
+        }
+    }
+
     /** Per operator, the time of each of {@code runs} runs, sorted: [operator][run]. */
     private static long[][] profile(Interpreter interpreter, int operators, int runs, int pauseMillis)
             throws InterruptedException {
         long[][] opNanos = new long[operators][runs];
         long[] last = new long[1];
         for (int r = 0; r < runs; r++) {
-            if (pauseMillis > 0) {
-                Thread.sleep(pauseMillis);
-            }
+            pause(pauseMillis);
             int run = r;
             last[0] = System.nanoTime();
             interpreter.run(i -> {
