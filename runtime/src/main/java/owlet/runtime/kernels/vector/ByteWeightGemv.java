@@ -41,10 +41,14 @@ final class ByteWeightGemv extends ConvGemm {
             int b = p / perImage;
             int oy = (p - b * perImage) / g.outW();
             gather(arena, b, oy, p - b * perImage - oy * g.outW(), window, 0);
-            widen(window, 0, depth, src, 0);
+            // Widened by scalar code: run once per pixel, a vector loop here stayed C1-compiled for
+            // hundreds of inferences (it is called too rarely for C2, and its C1 code is too big for C2 to
+            // inline into this method), and C1 allocates every vector (16-40 KB per inference).
             int inputSum = 0;
             for (int k = 0; k < depth; k++) {
-                inputSum += src[k];
+                int x = window[k];
+                src[k] = x;
+                inputSum += x;
             }
             for (int k = b0; k < b1; k++) {
                 tile1x1Bytes(src, k, inputSum, arena, outOffset + p * outC, acc);

@@ -1,6 +1,5 @@
 package owlet.runtime.kernels.vector;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -30,7 +29,7 @@ abstract class ConvGemm implements PartitionedKernel {
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     static final int L = I.length();
     /**
-     * What {@link #widen} loads, {@code max(8, L)} bytes: the byte species the other kernels use (a
+     * What a widening load reads, {@code max(8, L)} bytes: the byte species the other kernels use (a
      * ByteVector of another size made the JIT box vectors once: its type profile of ByteVector.intoArray
      * then saw two vector classes).
      */
@@ -109,20 +108,6 @@ abstract class ConvGemm implements PartitionedKernel {
 
     /** Output pixels p0..p1, channel blocks b0..b1, with part {@code part}'s scratch: the variant's own loop. */
     abstract void run(byte[] arena, int p0, int p1, int b0, int b1, int part);
-
-    /**
-     * {@code arena[from .. from + n)} as ints at {@code dst[at]}, L at a time. The last vector may read up
-     * to {@link #WIDEN} bytes past the range (at worst into the arena's tail,
-     * {@link owlet.runtime.graph.ExecutionPlan#ARENA_TAIL_BYTES}) and write past {@code n} into {@code dst}'s
-     * slack or into what the caller writes next. With 4 lanes the load has 8 bytes and only its first 4
-     * are used: part 1 of that conversion, tried first, made the JIT leave vector operations elsewhere
-     * unintrinsified in some runs.
-     */
-    static void widen(byte[] arena, int from, int n, int[] dst, int at) {
-        for (int i = 0; i < n; i += L) {
-            ((IntVector) ByteVector.fromArray(WIDEN, arena, from + i).castShape(I, 0)).intoArray(dst, at + i);
-        }
-    }
 
     /**
      * Copies the input window of output pixel (b, oy, ox) to {@code dst[at...]} in filter order, padding
