@@ -133,19 +133,20 @@ public final class Service {
         return now + TimeUnit.SECONDS.toNanos(Math.max(1, parts.healthIntervalSeconds()));
     }
 
-    /** Runs the model until it is as fast as it will get, so the first trigger costs what the rest do. */
+    /** How long the warm-up may run before the service serves triggers anyway. */
+    static final long WARM_UP_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /** Runs the model until its kernels are compiled ({@link WarmUp}), so the first trigger costs what the rest do. */
     private void warmUp() {
-        long t0 = parts.clock().nanoTime();
         Recognizer r = parts.recognizer();
         RgbImage grey = new RgbImage(r.inputWidth(), r.inputHeight(), new byte[r.inputWidth() * r.inputHeight() * 3]);
-        int runs = 0;
-        long budget = TimeUnit.SECONDS.toNanos(2);
-        while (runs < 3 || (runs < 30 && parts.clock().nanoTime() - t0 < budget)) {
-            r.analyze(grey);
-            runs++;
-        }
-        log.printf("owlet run: model warmed up with %d runs in %d ms%n", runs,
-                TimeUnit.NANOSECONDS.toMillis(parts.clock().nanoTime() - t0));
+        Runtime heap = Runtime.getRuntime();
+        WarmUp.Outcome w = WarmUp.run(() -> r.analyze(grey), heap::freeMemory, parts.clock()::nanoTime,
+                WARM_UP_BUDGET_NANOS, () -> stopping);
+        log.printf("owlet run: model warmed up with %d runs in %d ms%s%n", w.runs(),
+                TimeUnit.NANOSECONDS.toMillis(w.nanos()), w.compiled() || stopping ? ""
+                        : "; the kernels were still being compiled when its " + WARM_UP_BUDGET_NANOS / 1_000_000_000L
+                        + " s ran out, so the first triggers may take longer");
     }
 
     /**

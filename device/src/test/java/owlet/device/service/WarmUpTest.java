@@ -1,0 +1,103 @@
+package owlet.device.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import owlet.runtime.api.Interpreter;
+import owlet.runtime.model.Model;
+
+class WarmUpTest {
+    /** A model whose "inference" takes a new buffer from the heap for its first {@code allocating} runs. */
+    private static final class FakeModel {
+        final int allocating;
+        int runs;
+        long free = 1 << 30;
+        long now;
+
+        FakeModel(int allocating) {
+            this.allocating = allocating;
+        }
+
+        void run() {
+            runs++;
+            now += TimeUnit.SECONDS.toNanos(1);
+            if (runs <= allocating) {
+                free -= 1 << 20;
+            }
+        }
+    }
+
+    @Test
+    void runsUntilFiveRunsInARowAllocateNothing() {
+        FakeModel m = new FakeModel(40);
+        WarmUp.Outcome w = WarmUp.run(m::run, () -> m.free, () -> m.now, TimeUnit.SECONDS.toNanos(100), () -> false);
+        assertEquals(40 + WarmUp.QUIET_RUNS, w.runs());
+        assertEquals(m.runs, w.runs());
+        assertTrue(w.compiled());
+        assertEquals(TimeUnit.SECONDS.toNanos(45), w.nanos());
+    }
+
+    @Test
+    void aModelCompiledAlreadyTakesFiveRuns() {
+        FakeModel m = new FakeModel(0);
+        WarmUp.Outcome w = WarmUp.run(m::run, () -> m.free, () -> m.now, TimeUnit.SECONDS.toNanos(100), () -> false);
+        assertEquals(Math.max(WarmUp.MIN_RUNS, WarmUp.QUIET_RUNS), w.runs());
+        assertTrue(w.compiled());
+    }
+
+    @Test
+    void endsOnItsBudgetWhenTheRunsKeepAllocating() {
+        FakeModel m = new FakeModel(Integer.MAX_VALUE);
+        WarmUp.Outcome w = WarmUp.run(m::run, () -> m.free, () -> m.now, TimeUnit.SECONDS.toNanos(30), () -> false);
+        assertEquals(30, w.runs());
+        assertFalse(w.compiled());
+    }
+
+    @Test
+    void aClockThatDoesNotMoveStillEnds() {
+        FakeModel m = new FakeModel(Integer.MAX_VALUE);
+        WarmUp.Outcome w = WarmUp.run(m::run, () -> m.free, () -> 0L, TimeUnit.SECONDS.toNanos(30), () -> false);
+        assertEquals(WarmUp.MAX_RUNS, w.runs());
+        assertFalse(w.compiled());
+    }
+
+    @Test
+    void aStopEndsItBeforeTheNextRun() {
+        FakeModel m = new FakeModel(Integer.MAX_VALUE);
+        AtomicBoolean stop = new AtomicBoolean();
+        WarmUp.Outcome w = WarmUp.run(() -> {
+            m.run();
+            stop.set(m.runs == 2);
+        }, () -> m.free, () -> m.now, TimeUnit.SECONDS.toNanos(30), stop::get);
+        assertEquals(2, w.runs());
+        assertFalse(w.compiled());
+    }
+
+    /** With the heap's free bytes as the sign, a real model's inferences allocate nothing once it says so. */
+    @Test
+    void aRealModelAllocatesNothingOnceWarmedUp() throws Exception {
+        try (Interpreter interpreter = Interpreter.create(Model.load(ServiceHarness.MODEL), 1)) {
+            byte[] input = new byte[interpreter.inputTensor(0).elementCount()];
+            new Random(3).nextBytes(input);
+            interpreter.setInput(0, input);
+            Runtime heap = Runtime.getRuntime();
+            WarmUp.Outcome w = WarmUp.run(interpreter::run, heap::freeMemory, System::nanoTime,
+                    TimeUnit.SECONDS.toNanos(120), () -> false);
+            assertTrue(w.compiled(), "warm-up ended on its budget after " + w.runs() + " runs");
+            com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long self = Thread.currentThread().getId();
+            long before = bean.getThreadAllocatedBytes(self);
+            for (int i = 0; i < 20; i++) {
+                interpreter.run();
+            }
+            assertEquals(0, bean.getThreadAllocatedBytes(self) - before,
+                    "bytes allocated by 20 inferences after a warm-up of " + w.runs() + " runs");
+        }
+    }
+}
