@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
  * every vector (megabytes per inference), and is many times slower. So the sign used is the heap: a run
  * that leaves the heap's free bytes unchanged allocated too little to take a new allocation buffer, and
  * {@link #QUIET_RUNS} such runs in a row mean compiled kernels (the picture's preprocessing and the
- * ranking allocate a few hundred bytes). Measured on the shared models, the allocation stops after 5 to 42
+ * ranking allocate a few hundred bytes; another thread's allocation can only make the warm-up longer).
+ * Measured on the shared models, the allocation stops after 5 to 42
  * runs, 1.6 to 2.1 s into them on the development machine (BENCHMARKS.md, "allocation during warm-up");
  * a Pi compiles more slowly, hence a budget well above that.
  */
