@@ -10,9 +10,9 @@ import java.util.function.LongSupplier;
  * that leaves the heap's free bytes unchanged allocated too little to take a new allocation buffer, and
  * {@link #QUIET_RUNS} such runs in a row mean compiled kernels (the picture's preprocessing and the
  * ranking allocate a few hundred bytes; another thread's allocation can only make the warm-up longer).
- * Measured on the shared models, the allocation stops after 5 to 42
- * runs, 1.6 to 2.1 s into them on the development machine (BENCHMARKS.md, "allocation during warm-up");
- * a Pi compiles more slowly, hence a budget well above that.
+ * Measured on the shared models, the allocation stops after 5 to 42 runs, 1.6 to 2.1 s into them on the
+ * development machine (BENCHMARKS.md, "allocation during warm-up"); a Pi compiles more slowly, hence a
+ * budget well above that.
  */
 final class WarmUp {
     /** Runs in a row that leave the heap's free bytes unchanged: the warm-up is done. */
