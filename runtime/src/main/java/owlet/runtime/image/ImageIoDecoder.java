@@ -79,7 +79,8 @@ final class ImageIoDecoder {
                 && (bands == 1 || bands == 3 || bands == 4);
         if (stored && raster.getDataBuffer() instanceof DataBufferByte buffer
                 && raster.getSampleModel() instanceof PixelInterleavedSampleModel model) {
-            return fromBytes(raster, buffer, model, bands);
+            fromBytes(raster, buffer, model, bands, rgb);
+            return new RgbImage(w, h, rgb);
         }
         int[] row = new int[w * (stored ? bands : 1)];
         int g = bands == 1 ? 0 : 1; // grey: R = G = B = band 0
@@ -107,11 +108,11 @@ final class ImageIoDecoder {
 
     /**
      * The stored samples of a raster whose pixels are interleaved in one bank of bytes (what the JPEG
-     * reader gives), read from that bank: the bytes {@code getPixels} gives, without an int per sample
-     * (see BENCHMARKS.md).
+     * reader gives), read from that bank into {@code rgb}: the bytes {@code getPixels} gives, without an int
+     * per sample (see BENCHMARKS.md).
      */
-    private static RgbImage fromBytes(Raster raster, DataBufferByte buffer, PixelInterleavedSampleModel model,
-                                      int bands) {
+    private static void fromBytes(Raster raster, DataBufferByte buffer, PixelInterleavedSampleModel model,
+                                  int bands, byte[] rgb) {
         int w = raster.getWidth();
         int h = raster.getHeight();
         byte[] data = buffer.getData();
@@ -124,7 +125,6 @@ final class ImageIoDecoder {
         // Raster (x, y) is sample-model (x - translateX, y - translateY), at that element of the bank.
         int origin = buffer.getOffset() + (raster.getMinY() - raster.getSampleModelTranslateY()) * scanline
                 + (raster.getMinX() - raster.getSampleModelTranslateX()) * pixelStride;
-        byte[] rgb = new byte[RgbImage.byteLength(w, h)];
         int o = 0;
         for (int y = 0; y < h; y++) {
             int p = origin + y * scanline;
@@ -134,6 +134,5 @@ final class ImageIoDecoder {
                 rgb[o++] = data[p + b];
             }
         }
-        return new RgbImage(w, h, rgb);
     }
 }
