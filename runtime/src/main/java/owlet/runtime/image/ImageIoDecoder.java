@@ -77,14 +77,14 @@ final class ImageIoDecoder {
                 && raster.getTransferType() == DataBuffer.TYPE_BYTE
                 && !(image.getColorModel() instanceof IndexColorModel)
                 && (bands == 1 || bands == 3 || bands == 4);
+        int g = bands == 1 ? 0 : 1; // grey: R = G = B = band 0
+        int b = bands == 1 ? 0 : 2;
         if (stored && raster.getDataBuffer() instanceof DataBufferByte buffer
                 && raster.getSampleModel() instanceof PixelInterleavedSampleModel model) {
-            fromBytes(raster, buffer, model, bands, rgb);
+            fromBytes(raster, buffer, model, g, b, rgb);
             return new RgbImage(w, h, rgb);
         }
         int[] row = new int[w * (stored ? bands : 1)];
-        int g = bands == 1 ? 0 : 1; // grey: R = G = B = band 0
-        int b = bands == 1 ? 0 : 2;
         int o = 0;
         for (int y = 0; y < h; y++) {
             if (stored) {
@@ -108,11 +108,11 @@ final class ImageIoDecoder {
 
     /**
      * The stored samples of a raster whose pixels are interleaved in one bank of bytes (what the JPEG
-     * reader gives), read from that bank into {@code rgb}: the bytes {@code getPixels} gives, without an int
-     * per sample (see BENCHMARKS.md).
+     * reader gives), bands 0, {@code green} and {@code blue} as R, G, B, read from that bank into
+     * {@code rgb}: the bytes {@code getPixels} gives, without an int per sample (see BENCHMARKS.md).
      */
     private static void fromBytes(Raster raster, DataBufferByte buffer, PixelInterleavedSampleModel model,
-                                  int bands, byte[] rgb) {
+                                  int green, int blue, byte[] rgb) {
         int w = raster.getWidth();
         int h = raster.getHeight();
         byte[] data = buffer.getData();
@@ -120,8 +120,8 @@ final class ImageIoDecoder {
         int scanline = model.getScanlineStride();
         int[] offsets = model.getBandOffsets();
         int r = offsets[0];
-        int g = offsets[bands == 1 ? 0 : 1]; // grey: R = G = B = band 0
-        int b = offsets[bands == 1 ? 0 : 2];
+        int g = offsets[green];
+        int b = offsets[blue];
         // Raster (x, y) is sample-model (x - translateX, y - translateY), at that element of the bank.
         int origin = buffer.getOffset() + (raster.getMinY() - raster.getSampleModelTranslateY()) * scanline
                 + (raster.getMinX() - raster.getSampleModelTranslateX()) * pixelStride;

@@ -21,7 +21,7 @@ final class ByteWeightGemv extends ConvGemm {
     private final int[] delta;
 
     ByteWeightGemv(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts) {
-        super(w, filter, inputOffset, 0, rq, parts, ((w.kh() * w.kw() * w.inC() + L - 1) / L + 1) * L);
+        super(w, filter, inputOffset, 0, rq, parts, w.kh() * w.kw() * w.inC());
         this.delta = new int[blocks * L];
         this.packedBytes = GemmWeights.bytes(filter, outC, depth, delta, WIDEN.length());
     }
@@ -43,7 +43,7 @@ final class ByteWeightGemv extends ConvGemm {
             gather(arena, b, oy, p - b * perImage - oy * g.outW(), window, 0);
             // Widened by scalar code: run once per pixel, a vector loop here stayed C1-compiled for
             // hundreds of inferences (it is called too rarely for C2, and its C1 code is too big for C2 to
-            // inline into this method), and C1 allocates every vector (16-40 KB per inference).
+            // inline into this method), and C1 allocates every vector (8-40 KB per inference).
             int inputSum = 0;
             for (int k = 0; k < depth; k++) {
                 int x = window[k];
