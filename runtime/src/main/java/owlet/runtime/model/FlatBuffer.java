@@ -44,8 +44,9 @@ public final class FlatBuffer {
     }
 
     void check(long pos, long len, String what) throws InvalidModelException {
-        if (pos < 0 || len < 0 || pos + len > limit) {
-            throw new InvalidModelException(what + ": bytes " + pos + ".." + (pos + len)
+        // len > limit - pos, not pos + len > limit: a u64 offset and size may sum past Long.MAX_VALUE.
+        if (pos < 0 || len < 0 || len > limit - pos) {
+            throw new InvalidModelException(what + ": " + len + " bytes from byte " + pos
                     + " lie outside the " + limit + "-byte file (truncated or corrupt)");
         }
     }

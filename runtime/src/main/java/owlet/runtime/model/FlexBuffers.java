@@ -91,8 +91,8 @@ public final class FlexBuffers {
     }
 
     private static void check(int size, long pos, long len, String what) throws InvalidModelException {
-        if (pos < 0 || len < 0 || pos + len > size) {
-            throw new InvalidModelException(what + ": bytes " + pos + ".." + (pos + len) + " lie outside the "
+        if (pos < 0 || len < 0 || len > size - pos) { // as in FlatBuffer.check: pos + len may overflow
+            throw new InvalidModelException(what + ": " + len + " bytes from byte " + pos + " lie outside the "
                     + size + "-byte FlexBuffer (truncated or corrupt)");
         }
     }
