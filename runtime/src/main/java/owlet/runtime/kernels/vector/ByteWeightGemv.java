@@ -13,7 +13,7 @@ import owlet.runtime.quant.ChannelRequant;
  */
 final class ByteWeightGemv extends ConvGemm {
     /**
-     * {@code weight - filterZp - delta[oc]}, [block][k][lane], then slack for the last {@link #WIDEN}
+     * {@code weight - filterZp - delta[oc]}, [block][k][lane], then slack for the last {@link ByteLanes#B}
      * load (max(8, L) bytes for L lanes).
      */
     private final byte[] packedBytes;
@@ -23,7 +23,7 @@ final class ByteWeightGemv extends ConvGemm {
     ByteWeightGemv(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts) {
         super(w, filter, inputOffset, 0, rq, parts, w.kh() * w.kw() * w.inC());
         this.delta = new int[blocks * L];
-        this.packedBytes = GemmWeights.bytes(filter, outC, depth, delta, WIDEN.length());
+        this.packedBytes = GemmWeights.bytes(filter, outC, depth, delta, B.length());
     }
 
     /**
@@ -64,7 +64,8 @@ final class ByteWeightGemv extends ConvGemm {
         int w0 = b * depth * L;
         IntVector a0 = IntVector.zero(I);
         for (int k = 0; k < depth; k++) {
-            a0 = a0.add(((IntVector) ByteVector.fromArray(WIDEN, packedBytes, w0 + k * L).castShape(I, 0))
+            a0 = a0.add((VIA_SHORTS ? ByteLanes.widenViaShorts(packedBytes, w0 + k * L)
+                    : (IntVector) ByteVector.fromArray(B, packedBytes, w0 + k * L).castShape(I, 0))
                     .mul(src[k]));
         }
         int c0 = b * L;

@@ -1,7 +1,6 @@
 package owlet.runtime.kernels.vector;
 
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import owlet.runtime.kernels.support.PartitionedKernel;
 import owlet.runtime.kernels.support.Window;
@@ -28,13 +27,9 @@ import owlet.runtime.quant.vector.VectorRequant;
 abstract class ConvGemm implements PartitionedKernel {
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     static final int L = I.length();
-    /**
-     * What a widening load reads, {@code max(8, L)} bytes: the byte species the other kernels use (a
-     * ByteVector of another size made the JIT box vectors once: its type profile of ByteVector.intoArray
-     * then saw two vector classes).
-     */
-    static final VectorSpecies<Byte> WIDEN = VectorSpecies.of(byte.class,
-            VectorShape.forBitSize(Math.max(64, L * 8)));
+    /** The widening load and its path with 4 lanes: see {@link ByteLanes}. */
+    static final VectorSpecies<Byte> B = ByteLanes.B;
+    static final boolean VIA_SHORTS = ByteLanes.VIA_SHORTS;
 
     final Window w;
     final int pixels;
@@ -53,7 +48,7 @@ abstract class ConvGemm implements PartitionedKernel {
     final int[][] patches;
     /** Per part: one gathered window as bytes ({@link #gather}), then slack for vector loads past it. */
     final byte[][] windows;
-    /** Bytes after a window that vector loads may read: two int vectors' worth plus one {@link #WIDEN} load. */
+    /** Bytes after a window that vector loads may read: two int vectors' worth plus one {@link ByteLanes#B} load. */
     static final int WINDOW_SLACK = 2 * L + 64;
 
     /**

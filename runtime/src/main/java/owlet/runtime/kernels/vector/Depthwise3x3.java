@@ -2,7 +2,6 @@ package owlet.runtime.kernels.vector;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import owlet.runtime.kernels.support.PartitionedKernel;
 import owlet.runtime.kernels.support.Window;
@@ -31,8 +30,9 @@ import owlet.runtime.quant.vector.VectorRequant;
 abstract class Depthwise3x3 implements PartitionedKernel {
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     static final int L = I.length();
-    /** Byte species whose first L lanes widen to one int vector (64 bits at least). */
-    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
+    /** The widening load and its path with 4 lanes: see {@link ByteLanes}. */
+    static final VectorSpecies<Byte> B = ByteLanes.B;
+    static final boolean VIA_SHORTS = ByteLanes.VIA_SHORTS;
 
     final Window w;
     final int channels;
@@ -146,7 +146,8 @@ abstract class Depthwise3x3 implements PartitionedKernel {
                     IntVector x = pad;
                     if (ky >= ky0 && ky < ky1 && kx >= kx0 && kx < kx1) {
                         int ip = inBase + (iy0 + ky) * inRow + (ix0 + kx) * c + ch;
-                        x = (IntVector) ByteVector.fromArray(B, arena, ip).castShape(I, 0);
+                        x = VIA_SHORTS ? ByteLanes.widenViaShorts(arena, ip)
+                                : (IntVector) ByteVector.fromArray(B, arena, ip).castShape(I, 0);
                     }
                     sum = sum.add(x.mul(IntVector.fromArray(I, packed, (ky * 3 + kx) * period + ch)));
                 }

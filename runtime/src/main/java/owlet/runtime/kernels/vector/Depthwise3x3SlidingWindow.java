@@ -54,17 +54,26 @@ final class Depthwise3x3SlidingWindow extends Depthwise3x3 {
         IntVector w7 = IntVector.fromArray(I, packed, 7 * period + ch);
         IntVector w8 = IntVector.fromArray(I, packed, 8 * period + ch);
         // Window columns 0 and 1, each as its top (t), middle (m) and bottom (d) input vector.
-        IntVector t0 = (IntVector) ByteVector.fromArray(B, arena, ip).castShape(I, 0);
-        IntVector m0 = (IntVector) ByteVector.fromArray(B, arena, ip + inRow).castShape(I, 0);
-        IntVector d0 = (IntVector) ByteVector.fromArray(B, arena, ip + 2 * inRow).castShape(I, 0);
-        IntVector t1 = (IntVector) ByteVector.fromArray(B, arena, ip + c).castShape(I, 0);
-        IntVector m1 = (IntVector) ByteVector.fromArray(B, arena, ip + c + inRow).castShape(I, 0);
-        IntVector d1 = (IntVector) ByteVector.fromArray(B, arena, ip + c + 2 * inRow).castShape(I, 0);
+        IntVector t0 = VIA_SHORTS ? ByteLanes.widenViaShorts(arena, ip)
+                : (IntVector) ByteVector.fromArray(B, arena, ip).castShape(I, 0);
+        IntVector m0 = VIA_SHORTS ? ByteLanes.widenViaShorts(arena, ip + inRow)
+                : (IntVector) ByteVector.fromArray(B, arena, ip + inRow).castShape(I, 0);
+        IntVector d0 = VIA_SHORTS ? ByteLanes.widenViaShorts(arena, ip + 2 * inRow)
+                : (IntVector) ByteVector.fromArray(B, arena, ip + 2 * inRow).castShape(I, 0);
+        IntVector t1 = VIA_SHORTS ? ByteLanes.widenViaShorts(arena, ip + c)
+                : (IntVector) ByteVector.fromArray(B, arena, ip + c).castShape(I, 0);
+        IntVector m1 = VIA_SHORTS ? ByteLanes.widenViaShorts(arena, ip + c + inRow)
+                : (IntVector) ByteVector.fromArray(B, arena, ip + c + inRow).castShape(I, 0);
+        IntVector d1 = VIA_SHORTS ? ByteLanes.widenViaShorts(arena, ip + c + 2 * inRow)
+                : (IntVector) ByteVector.fromArray(B, arena, ip + c + 2 * inRow).castShape(I, 0);
         for (int x = 0; x < n; x++) {
             int col = ip + x * c + 2 * c;
-            IntVector t2 = (IntVector) ByteVector.fromArray(B, arena, col).castShape(I, 0);
-            IntVector m2 = (IntVector) ByteVector.fromArray(B, arena, col + inRow).castShape(I, 0);
-            IntVector d2 = (IntVector) ByteVector.fromArray(B, arena, col + 2 * inRow).castShape(I, 0);
+            IntVector t2 = VIA_SHORTS ? ByteLanes.widenViaShorts(arena, col)
+                : (IntVector) ByteVector.fromArray(B, arena, col).castShape(I, 0);
+            IntVector m2 = VIA_SHORTS ? ByteLanes.widenViaShorts(arena, col + inRow)
+                : (IntVector) ByteVector.fromArray(B, arena, col + inRow).castShape(I, 0);
+            IntVector d2 = VIA_SHORTS ? ByteLanes.widenViaShorts(arena, col + 2 * inRow)
+                : (IntVector) ByteVector.fromArray(B, arena, col + 2 * inRow).castShape(I, 0);
             t0.mul(w0).add(t1.mul(w1)).add(t2.mul(w2))
                     .add(m0.mul(w3)).add(m1.mul(w4)).add(m2.mul(w5))
                     .add(d0.mul(w6)).add(d1.mul(w7)).add(d2.mul(w8)).intoArray(acc, x * L);

@@ -56,15 +56,24 @@ final class Depthwise3x3StridedRows extends Depthwise3x3 {
             int t = ip + x * step;
             int m = t + inRow;
             int d = m + inRow;
-            ((IntVector) ByteVector.fromArray(B, arena, t).castShape(I, 0)).mul(w0)
-                    .add(((IntVector) ByteVector.fromArray(B, arena, t + c).castShape(I, 0)).mul(w1))
-                    .add(((IntVector) ByteVector.fromArray(B, arena, t + 2 * c).castShape(I, 0)).mul(w2))
-                    .add(((IntVector) ByteVector.fromArray(B, arena, m).castShape(I, 0)).mul(w3))
-                    .add(((IntVector) ByteVector.fromArray(B, arena, m + c).castShape(I, 0)).mul(w4))
-                    .add(((IntVector) ByteVector.fromArray(B, arena, m + 2 * c).castShape(I, 0)).mul(w5))
-                    .add(((IntVector) ByteVector.fromArray(B, arena, d).castShape(I, 0)).mul(w6))
-                    .add(((IntVector) ByteVector.fromArray(B, arena, d + c).castShape(I, 0)).mul(w7))
-                    .add(((IntVector) ByteVector.fromArray(B, arena, d + 2 * c).castShape(I, 0)).mul(w8))
+            (VIA_SHORTS ? ByteLanes.widenViaShorts(arena, t)
+                            : (IntVector) ByteVector.fromArray(B, arena, t).castShape(I, 0)).mul(w0)
+                    .add((VIA_SHORTS ? ByteLanes.widenViaShorts(arena, t + c)
+                            : (IntVector) ByteVector.fromArray(B, arena, t + c).castShape(I, 0)).mul(w1))
+                    .add((VIA_SHORTS ? ByteLanes.widenViaShorts(arena, t + 2 * c)
+                            : (IntVector) ByteVector.fromArray(B, arena, t + 2 * c).castShape(I, 0)).mul(w2))
+                    .add((VIA_SHORTS ? ByteLanes.widenViaShorts(arena, m)
+                            : (IntVector) ByteVector.fromArray(B, arena, m).castShape(I, 0)).mul(w3))
+                    .add((VIA_SHORTS ? ByteLanes.widenViaShorts(arena, m + c)
+                            : (IntVector) ByteVector.fromArray(B, arena, m + c).castShape(I, 0)).mul(w4))
+                    .add((VIA_SHORTS ? ByteLanes.widenViaShorts(arena, m + 2 * c)
+                            : (IntVector) ByteVector.fromArray(B, arena, m + 2 * c).castShape(I, 0)).mul(w5))
+                    .add((VIA_SHORTS ? ByteLanes.widenViaShorts(arena, d)
+                            : (IntVector) ByteVector.fromArray(B, arena, d).castShape(I, 0)).mul(w6))
+                    .add((VIA_SHORTS ? ByteLanes.widenViaShorts(arena, d + c)
+                            : (IntVector) ByteVector.fromArray(B, arena, d + c).castShape(I, 0)).mul(w7))
+                    .add((VIA_SHORTS ? ByteLanes.widenViaShorts(arena, d + 2 * c)
+                            : (IntVector) ByteVector.fromArray(B, arena, d + 2 * c).castShape(I, 0)).mul(w8))
                     .intoArray(acc, x * L);
         }
     }

@@ -63,10 +63,16 @@ public enum Depthwise3x3Variant {
     /**
      * The rule: the first variant, in the order declared, that takes the convolution (with a multiple of
      * L channels a block of channels per row, sliding with stride 1; otherwise a flat run with stride 1,
-     * pixel by pixel with stride 2).
+     * pixel by pixel with stride 2), except STRIDED_ROWS on aarch64 with 128-bit vectors.
      */
     public static Depthwise3x3Variant choose(Window w) {
         for (Depthwise3x3Variant v : values()) {
+            // Where bytes widen through shorts (aarch64, 128 bits), STRIDED_ROWS's loop of 9 taps is too
+            // large for the JIT to intrinsify every vector operation (1.6 MB allocated per inference of
+            // V1 0.25/128); pixel by pixel instead. See ByteLanes.
+            if (v == STRIDED_ROWS && ByteLanes.VIA_SHORTS) {
+                continue;
+            }
             if (v.takes(w)) {
                 return v;
             }

@@ -88,15 +88,19 @@ abstract class PairGemm extends ConvGemm {
         int last = groups - 1;
         for (int g = 0; g < last; g++) {
             int from = at + 2 * L * g;
-            IntVector lo = ((IntVector) ByteVector.fromArray(WIDEN, bytes, from).castShape(I, 0)).add(128);
-            IntVector hi = ((IntVector) ByteVector.fromArray(WIDEN, bytes, from + L).castShape(I, 0)).add(128);
+            IntVector lo = (VIA_SHORTS ? ByteLanes.widenViaShorts(bytes, from)
+                    : (IntVector) ByteVector.fromArray(B, bytes, from).castShape(I, 0)).add(128);
+            IntVector hi = (VIA_SHORTS ? ByteLanes.widenViaShorts(bytes, from + L)
+                    : (IntVector) ByteVector.fromArray(B, bytes, from + L).castShape(I, 0)).add(128);
             lo.add(hi.lanewise(VectorOperators.LSHL, 16)).intoArray(dst, to + g * L);
             sum = sum.add(lo).add(hi);
         }
         int from = at + 2 * L * last;
-        IntVector lo = ((IntVector) ByteVector.fromArray(WIDEN, bytes, from).castShape(I, 0)).add(128)
+        IntVector lo = (VIA_SHORTS ? ByteLanes.widenViaShorts(bytes, from)
+                    : (IntVector) ByteVector.fromArray(B, bytes, from).castShape(I, 0)).add(128)
                 .and(IntVector.fromArray(I, lastGroup, 0));
-        IntVector hi = ((IntVector) ByteVector.fromArray(WIDEN, bytes, from + lastPairs).castShape(I, 0)).add(128)
+        IntVector hi = (VIA_SHORTS ? ByteLanes.widenViaShorts(bytes, from + lastPairs)
+                    : (IntVector) ByteVector.fromArray(B, bytes, from + lastPairs).castShape(I, 0)).add(128)
                 .and(IntVector.fromArray(I, lastGroup, L));
         lo.add(hi.lanewise(VectorOperators.LSHL, 16)).intoArray(dst, to + last * L);
         return sum.add(lo).add(hi).reduceLanes(VectorOperators.ADD);
