@@ -43,8 +43,11 @@ abstract class PairGemm extends ConvGemm {
     final short[] packed;
     /** {@code f - v}, the same for every weight ({@link GemmWeights#pairsDelta}). */
     final int delta;
-    /** The last group's lanes that hold patch positions below depth: -1, else 0 (first k, then k + lastPairs). */
-    private final int[] lastGroup;
+    /**
+     * The lanes of a group that hold patch positions below depth, -1, else 0, first for k then for the
+     * position paired with k: a full group's at [0, 2L), the last group's (k and k + lastPairs) at [2L, 4L).
+     */
+    private final int[] groupLanes;
     /** Per part: {@code Σ_k u} of each patch in {@link #patches}. */
     final int[][] sums;
 
@@ -56,11 +59,12 @@ abstract class PairGemm extends ConvGemm {
         this.pairs = pairsOf(w);
         this.delta = GemmWeights.pairsDelta(filter);
         this.packed = GemmWeights.pairs(filter, outC, depth, delta);
-        this.lastGroup = new int[2 * L];
+        this.groupLanes = new int[4 * L];
+        java.util.Arrays.fill(groupLanes, 0, 2 * L, -1);
         int base = (groups - 1) * 2 * L;
         for (int j = 0; j < L; j++) {
-            lastGroup[j] = j < lastPairs && base + j < depth ? -1 : 0;
-            lastGroup[L + j] = j < lastPairs && base + lastPairs + j < depth ? -1 : 0;
+            groupLanes[2 * L + j] = j < lastPairs && base + j < depth ? -1 : 0;
+            groupLanes[3 * L + j] = j < lastPairs && base + lastPairs + j < depth ? -1 : 0;
         }
         this.sums = new int[parts][patchPixels];
     }
@@ -86,24 +90,22 @@ abstract class PairGemm extends ConvGemm {
     final int pairUp(byte[] bytes, int at, int[] dst, int to) {
         IntVector sum = IntVector.zero(I);
         int last = groups - 1;
-        for (int g = 0; g < last; g++) {
+        // One loop for all groups, the last with its own pairing and lanes: written out apart, the last
+        // group's widening loads took this method past the size the JIT inlines into its hot callers.
+        for (int g = 0; g <= last; g++) {
             int from = at + 2 * L * g;
+            int hiFrom = from + (g == last ? lastPairs : L);
+            int lanes = g == last ? 2 * L : 0;
             IntVector lo = (VIA_SHORTS ? ByteLanes.widenViaShorts(bytes, from)
-                    : (IntVector) ByteVector.fromArray(B, bytes, from).castShape(I, 0)).add(128);
-            IntVector hi = (VIA_SHORTS ? ByteLanes.widenViaShorts(bytes, from + L)
-                    : (IntVector) ByteVector.fromArray(B, bytes, from + L).castShape(I, 0)).add(128);
+                    : (IntVector) ByteVector.fromArray(B, bytes, from).castShape(I, 0)).add(128)
+                    .and(IntVector.fromArray(I, groupLanes, lanes));
+            IntVector hi = (VIA_SHORTS ? ByteLanes.widenViaShorts(bytes, hiFrom)
+                    : (IntVector) ByteVector.fromArray(B, bytes, hiFrom).castShape(I, 0)).add(128)
+                    .and(IntVector.fromArray(I, groupLanes, lanes + L));
             lo.add(hi.lanewise(VectorOperators.LSHL, 16)).intoArray(dst, to + g * L);
             sum = sum.add(lo).add(hi);
         }
-        int from = at + 2 * L * last;
-        IntVector lo = (VIA_SHORTS ? ByteLanes.widenViaShorts(bytes, from)
-                    : (IntVector) ByteVector.fromArray(B, bytes, from).castShape(I, 0)).add(128)
-                .and(IntVector.fromArray(I, lastGroup, 0));
-        IntVector hi = (VIA_SHORTS ? ByteLanes.widenViaShorts(bytes, from + lastPairs)
-                    : (IntVector) ByteVector.fromArray(B, bytes, from + lastPairs).castShape(I, 0)).add(128)
-                .and(IntVector.fromArray(I, lastGroup, L));
-        lo.add(hi.lanewise(VectorOperators.LSHL, 16)).intoArray(dst, to + last * L);
-        return sum.add(lo).add(hi).reduceLanes(VectorOperators.ADD);
+        return sum.reduceLanes(VectorOperators.ADD);
     }
 
     /**
