@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * allocated the vectors of every kernel around it, 73.7 MB per inference of V1 0.25/128 (measured under
  * qemu-aarch64 as a Cortex-A72; see BENCHMARKS.md). Bytes to 8 shorts and 8 shorts to 4 ints are each
  * intrinsified there, and with them the shared models allocate nothing per inference under qemu (from the
- * 3rd to 7th inference on). As two casts written out at each site, the largest depthwise loops
+ * 3rd to 9th inference on). As two casts written out at each site, the largest depthwise loops
  * went past what the JIT intrinsifies; as this method, it is inlined everywhere but into
  * {@link Depthwise3x3StridedRows}' loop of 9 taps, where the vector it returns was allocated (1.6 MB per
  * inference), so {@link Depthwise3x3Variant#choose} takes another variant on this path.
