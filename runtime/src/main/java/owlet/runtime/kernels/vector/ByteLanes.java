@@ -25,7 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  * inference), so {@link Depthwise3x3Variant#choose} takes another variant on this path.
  */
 final class ByteLanes {
-    private static final int L = IntVector.SPECIES_PREFERRED.length();
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final int L = I.length();
     /**
      * Whether bytes widen through shorts ({@link #widenViaShorts}): 4 int lanes on aarch64, or on any
      * machine with the system property {@code owlet.vector.viaShorts=true} (the tests' 128-bit run on x86
@@ -41,7 +42,6 @@ final class ByteLanes {
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
     /** The 8 short lanes between the bytes and the ints with {@link #VIA_SHORTS}. */
     private static final VectorSpecies<Short> S8 = ShortVector.SPECIES_128;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
 
     private ByteLanes() {
     }

@@ -36,8 +36,8 @@ final class Depthwise3x3FlatRun extends Depthwise3x3 {
             IntVector sum = IntVector.zero(I);
             for (int ky = 0; ky < 3; ky++) {
                 for (int kx = 0; kx < 3; kx++) {
-                    IntVector x = (VIA_SHORTS ? ByteLanes.widenViaShorts(arena, ip + j + ky * inRow + kx * c)
-                    : (IntVector) ByteVector.fromArray(B, arena, ip + j + ky * inRow + kx * c).castShape(I, 0));
+                    IntVector x = VIA_SHORTS ? ByteLanes.widenViaShorts(arena, ip + j + ky * inRow + kx * c)
+                            : (IntVector) ByteVector.fromArray(B, arena, ip + j + ky * inRow + kx * c).castShape(I, 0);
                     sum = sum.add(x.mul(IntVector.fromArray(I, packed, (ky * 3 + kx) * period + ch)));
                 }
             }
