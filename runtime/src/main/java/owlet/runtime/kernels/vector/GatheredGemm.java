@@ -4,22 +4,35 @@ import owlet.runtime.kernels.support.Window;
 import owlet.runtime.quant.ChannelRequant;
 
 /**
- * Any CONV_2D (the first 3×3 layer of a MobileNet): each window is gathered into per-part scratch first
- * ({@link #gather}), taps outside the input filled with the input zero point, so padding never reaches
- * the inner loop, and turned into input pairs, 4 patches before a tile.
+ * Any CONV_2D (one with dilation): each window is gathered into per-part scratch first ({@link #gather}),
+ * taps outside the input filled with the input zero point, so padding never reaches the inner loop, and
+ * turned into input pairs, 4 patches before a tile. {@link RowPairGemm} builds its patches another way.
  */
-final class GatheredGemm extends PairGemm {
+class GatheredGemm extends PairGemm {
     GatheredGemm(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts) {
         super(w, filter, inputOffset, rq, parts, 4);
     }
 
-    /** Pixels p0..p1, blocks b0..b1 of a convolution whose windows are gathered, 4 at a time. */
+    GatheredGemm(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts, Pairing pairing) {
+        super(w, filter, inputOffset, rq, parts, 4, pairing);
+    }
+
+    /**
+     * The input pairs of output pixel (b, oy, ox) at {@code dst[at]} ({@link #pairs} of them; may write
+     * up to L ints past them); returns its {@code Σ_k u}.
+     */
+    int patch(byte[] arena, int b, int oy, int ox, int[] dst, int at, int part) {
+        byte[] window = windows[part];
+        gather(arena, b, oy, ox, window, 0);
+        return pairUp(window, 0, dst, at);
+    }
+
+    /** Pixels p0..p1, blocks b0..b1: patches built 4 at a time, then a tile for each block. */
     @Override
     void run(byte[] arena, int p0, int p1, int b0, int b1, int part) {
         int[] src = patches[part];
         int[] sum = sums[part];
         int[] acc = scratch[part];
-        byte[] window = windows[part];
         Window g = w;
         int perImage = g.outH() * g.outW();
         // Coordinates of pixel p, advanced one pixel at a time (no division per pixel).
@@ -29,8 +42,7 @@ final class GatheredGemm extends PairGemm {
         int p = p0;
         for (; p < p1; p++) {
             int q = (p - p0) & 3;
-            gather(arena, b, oy, ox, window, 0);
-            sum[q] = pairUp(window, 0, src, q * pairs);
+            sum[q] = patch(arena, b, oy, ox, src, q * pairs, part);
             if (++ox == g.outW()) {
                 ox = 0;
                 if (++oy == g.outH()) {

@@ -72,26 +72,26 @@ final class GemmWeights {
 
     /**
      * The filter as unsigned weights {@code v = f - delta} in [0, 255] for {@link PairGemm},
-     * {@code [block][pair][lane][2]}: pair {@code q = g·L + j} holds patch positions {@code 2L·g + j} and
-     * {@code 2L·g + L + j}, in the last group {@code 2L·g + j} and {@code 2L·g + lastPairs + j}
-     * ({@link PairGemm#lastPairsOf}); positions past depth and channels past outC hold 0.
+     * {@code [block][pair][lane][2]}: pair {@code q} holds patch positions {@code pairing.lo()[q]} and
+     * {@code pairing.hi()[q]}; a position of -1 (none) and channels past outC hold 0.
      *
      * @param delta {@link #pairsDelta} of the filter
      */
-    static short[] pairs(short[] filter, int outC, int depth, int delta) {
+    static short[] pairs(short[] filter, int outC, int depth, int delta, PairGemm.Pairing pairing) {
         int blocks = (outC + L - 1) / L;
-        int groups = (depth + 2 * L - 1) / (2 * L);
-        int lastPairs = PairGemm.lastPairsOf(depth);
-        int pairs = (groups - 1) * L + lastPairs;
+        int pairs = pairing.pairs();
         short[] packed = new short[blocks * pairs * 2 * L];
         for (int oc = 0; oc < outC; oc++) {
             int base = (oc / L) * pairs * 2 * L + (oc % L) * 2;
-            for (int k = 0; k < depth; k++) {
-                int g = k / (2 * L);
-                int r = k % (2 * L);
-                int distance = g == groups - 1 ? lastPairs : L;
-                int q = g * L + r % distance;
-                packed[base + q * 2 * L + r / distance] = (short) (filter[oc * depth + k] - delta);
+            for (int q = 0; q < pairs; q++) {
+                int lo = pairing.lo()[q];
+                int hi = pairing.hi()[q];
+                if (lo >= 0) {
+                    packed[base + q * 2 * L] = (short) (filter[oc * depth + lo] - delta);
+                }
+                if (hi >= 0) {
+                    packed[base + q * 2 * L + 1] = (short) (filter[oc * depth + hi] - delta);
+                }
             }
         }
         return packed;

@@ -13,16 +13,17 @@ import owlet.runtime.quant.ChannelRequant;
  * as unsigned bytes: each product is below 2^16, so a 16-bit multiply (16 products per 256 bits) gives
  * it exactly, where a 32-bit multiply gives 8 and costs more (measured twice as fast on AVX2; the same
  * shape as NEON's 8 × 16-bit multiplies). The variants differ in where the patches come from
- * ({@link PointwiseGemm}, {@link GatheredGemm}).
+ * ({@link PointwiseGemm}, {@link GatheredGemm}, {@link RowPairGemm}).
  *
  * <p>The arithmetic. With the stored input {@code x} (a signed byte), {@code u = x + 128} in [0, 255], and
  * {@code f = weight - filterZp = v + delta} with {@code v} in [0, 255] (f spans at most 256 values over the
  * whole filter, delta its smallest),
  * {@code Σ_k x·f = Σ_k u·v + delta·Σ_k u - 128·Σ_k f}. The last term is folded into the bias with the
  * input offset ({@link ConvGemm}); {@code Σ_k u} is taken once per patch ({@link #pairUp}); {@code Σ u·v}
- * is the inner loop. There a 32-bit lane holds patch positions (k, k + L) of one output channel: the
- * input pair {@code u_k | u_(k+L) << 16} broadcast, the weight pair in the same halves, one 16-bit
- * multiply, and the 32-bit lane of products {@code t = lo + hi·2^16}. The loop adds {@code t} to one
+ * is the inner loop. There a 32-bit lane holds two patch positions of one output channel, (k, k + L) in
+ * the usual {@link Pairing#byGroups pairing}: the input pair {@code u_k | u_(k+L) << 16} broadcast, the
+ * weight pair in the same halves, one 16-bit multiply, and the 32-bit lane of products
+ * {@code t = lo + hi·2^16}. The loop adds {@code t} to one
  * accumulator and {@code t >>> 16} (= hi) to another; {@code Σ(lo + hi) = Σt - 65535·Σhi}, modulo 2^32 as
  * the reference's int32 accumulator.
  */
@@ -37,7 +38,7 @@ abstract class PairGemm extends ConvGemm {
     final int groups;
     /** Pairs of the last group: {@code ceil((depth - 2L·(groups - 1)) / 2)}, at most L. */
     final int lastPairs;
-    /** Input pairs per patch: {@code (groups - 1) · L + lastPairs}. */
+    /** Input pairs per patch, {@code ceil(depth / 2)} (in both pairings, {@link Pairing}). */
     final int pairs;
     /** [block][pair][lane][2]: the unsigned weights {@code v} of output channel block·L + lane. */
     final short[] packed;
@@ -51,14 +52,56 @@ abstract class PairGemm extends ConvGemm {
     /** Per part: {@code Σ_k u} of each patch in {@link #patches}. */
     final int[][] sums;
 
+    /**
+     * Which two patch positions each input pair holds: pair q holds {@code lo[q]} and {@code hi[q]}, -1
+     * for none (its input half is then multiplied by a weight of 0). A variant builds its pairs in its
+     * pairing, and the weights are packed in the same one.
+     */
+    record Pairing(int[] lo, int[] hi) {
+        int pairs() {
+            return lo.length;
+        }
+
+        /**
+         * The pairing of {@link #pairUp}: groups of 2L positions, pair {@code g·L + j} holding positions
+         * {@code 2L·g + j} and {@code 2L·g + L + j}, in the last group {@code 2L·g + j} and
+         * {@code 2L·g + lastPairs + j} ({@link #lastPairsOf}).
+         */
+        static Pairing byGroups(int depth) {
+            int groups = (depth + 2 * L - 1) / (2 * L);
+            int lastPairs = lastPairsOf(depth);
+            int[] lo = new int[(groups - 1) * L + lastPairs];
+            int[] hi = new int[lo.length];
+            java.util.Arrays.fill(hi, -1);
+            for (int k = 0; k < depth; k++) {
+                int g = k / (2 * L);
+                int r = k % (2 * L);
+                int distance = g == groups - 1 ? lastPairs : L;
+                int q = g * L + r % distance;
+                (r < distance ? lo : hi)[q] = k;
+            }
+            return new Pairing(lo, hi);
+        }
+    }
+
+    /** With the pairing of {@link #pairUp}. */
     PairGemm(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts, int patchPixels) {
-        super(w, filter, inputOffset, 128, rq, parts, patchPixels * pairsOf(w) + L);
+        this(w, filter, inputOffset, rq, parts, patchPixels, Pairing.byGroups(w.kh() * w.kw() * w.inC()));
+    }
+
+    /**
+     * @param patchPixels the patches a part holds at once in {@link #patches}
+     * @param pairing     the pairs a patch is built of ({@link #pairUp} takes only {@link Pairing#byGroups})
+     */
+    PairGemm(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts, int patchPixels,
+             Pairing pairing) {
+        super(w, filter, inputOffset, 128, rq, parts, patchPixels * pairing.pairs() + L);
         int depth = this.depth;
         this.groups = (depth + 2 * L - 1) / (2 * L);
         this.lastPairs = lastPairsOf(depth);
-        this.pairs = pairsOf(w);
+        this.pairs = pairing.pairs();
         this.delta = GemmWeights.pairsDelta(filter);
-        this.packed = GemmWeights.pairs(filter, outC, depth, delta);
+        this.packed = GemmWeights.pairs(filter, outC, depth, delta, pairing);
         this.groupLanes = new int[4 * L];
         java.util.Arrays.fill(groupLanes, 0, 2 * L, -1);
         int base = (groups - 1) * 2 * L;
@@ -73,12 +116,6 @@ abstract class PairGemm extends ConvGemm {
     static int lastPairsOf(int depth) {
         int groups = (depth + 2 * L - 1) / (2 * L);
         return (depth - (groups - 1) * 2 * L + 1) / 2;
-    }
-
-    /** Input pairs per patch of this convolution. */
-    private static int pairsOf(Window w) {
-        int depth = w.kh() * w.kw() * w.inC();
-        return (depth + 2 * L - 1) / (2 * L) * L - L + lastPairsOf(depth);
     }
 
     /**
