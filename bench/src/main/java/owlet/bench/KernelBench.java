@@ -68,40 +68,8 @@ public class KernelBench {
     public void prepare() throws Exception {
         Layer l = Layer.parse(layer);
         Random r = new Random(1);
-        List<Tensor> tensors = new ArrayList<>();
-        Quantization in = new Quantization(new float[] {0.02f}, new long[] {128}, 0);
-        Quantization w = new Quantization(new float[] {0.01f}, new long[] {120}, 0);
-        Quantization out = new Quantization(new float[] {0.05f}, new long[] {0}, 0);
-        tensors.add(new Tensor(0, "input", TensorType.UINT8, new int[] {1, l.h, l.w, l.c}, in, null));
-        int outH = (l.h + l.stride - 1) / l.stride;
-        int outW = (l.w + l.stride - 1) / l.stride;
-        int k = l.kind.equals("pw") ? 1 : 3;
-        int[] filterShape = l.kind.equals("dw") ? new int[] {1, 3, 3, l.c} : new int[] {l.outC, k, k, l.c};
-        int filterSize = 1;
-        for (int d : filterShape) {
-            filterSize *= d;
-        }
-        byte[] weights = new byte[filterSize];
-        r.nextBytes(weights);
-        tensors.add(new Tensor(1, "filter", TensorType.UINT8, filterShape, w, weights));
-        byte[] bias = new byte[4 * l.outC];
-        tensors.add(new Tensor(2, "bias", TensorType.INT32, new int[] {l.outC}, Quantization.NONE, bias));
-        tensors.add(new Tensor(3, "output", TensorType.UINT8, new int[] {1, outH, outW, l.outC}, out, null));
-        int inBytes = l.h * l.w * l.c;
-        int[] offsets = {0, -1, -1, inBytes};
-        OperatorOptions options;
-        BuiltinOp op;
-        if (l.kind.equals("dw")) {
-            op = BuiltinOp.DEPTHWISE_CONV_2D;
-            options = new OperatorOptions.DepthwiseConv2D(Padding.SAME, l.stride, l.stride, 1, Activation.RELU6, 1, 1);
-        } else {
-            op = BuiltinOp.CONV_2D;
-            options = new OperatorOptions.Conv2D(Padding.SAME, l.stride, l.stride, Activation.RELU6, 1, 1);
-        }
-        Operator operator = new Operator(0, op.code(), op, op.name(), 1, new int[] {0, 1, 2}, new int[] {3}, options);
-        kernel = Ops.prepare(new OpContext(tensors, operator, offsets, 1, true));
-        arena = new byte[inBytes + outH * outW * l.outC];
-        r.nextBytes(arena);
+        kernel = Ops.prepare(l.context(r));
+        arena = l.arena(r);
     }
 
     @Benchmark
@@ -124,8 +92,60 @@ public class KernelBench {
             return new Layer(f[1], h, w, c, outC, stride);
         }
 
+        int outH() {
+            return (h + stride - 1) / stride;
+        }
+
+        int outW() {
+            return (w + stride - 1) / stride;
+        }
+
+        /**
+         * The op as a one-thread context: uint8, random weights from {@code r}, zero bias, SAME padding,
+         * ReLU6; the input at arena offset 0, the output after it.
+         */
+        OpContext context(Random r) {
+            List<Tensor> tensors = new ArrayList<>();
+            Quantization in = new Quantization(new float[] {0.02f}, new long[] {128}, 0);
+            Quantization wq = new Quantization(new float[] {0.01f}, new long[] {120}, 0);
+            Quantization out = new Quantization(new float[] {0.05f}, new long[] {0}, 0);
+            tensors.add(new Tensor(0, "input", TensorType.UINT8, new int[] {1, h, w, c}, in, null));
+            int k = kind.equals("pw") ? 1 : 3;
+            int[] filterShape = kind.equals("dw") ? new int[] {1, 3, 3, c} : new int[] {outC, k, k, c};
+            int filterSize = 1;
+            for (int d : filterShape) {
+                filterSize *= d;
+            }
+            byte[] weights = new byte[filterSize];
+            r.nextBytes(weights);
+            tensors.add(new Tensor(1, "filter", TensorType.UINT8, filterShape, wq, weights));
+            byte[] bias = new byte[4 * outC];
+            tensors.add(new Tensor(2, "bias", TensorType.INT32, new int[] {outC}, Quantization.NONE, bias));
+            tensors.add(new Tensor(3, "output", TensorType.UINT8, new int[] {1, outH(), outW(), outC}, out, null));
+            int[] offsets = {0, -1, -1, h * w * c};
+            OperatorOptions options;
+            BuiltinOp op;
+            if (kind.equals("dw")) {
+                op = BuiltinOp.DEPTHWISE_CONV_2D;
+                options = new OperatorOptions.DepthwiseConv2D(Padding.SAME, stride, stride, 1, Activation.RELU6, 1, 1);
+            } else {
+                op = BuiltinOp.CONV_2D;
+                options = new OperatorOptions.Conv2D(Padding.SAME, stride, stride, Activation.RELU6, 1, 1);
+            }
+            Operator operator = new Operator(0, op.code(), op, op.name(), 1, new int[] {0, 1, 2}, new int[] {3},
+                    options);
+            return new OpContext(tensors, operator, offsets, 1, true);
+        }
+
+        /** The op's arena, input and output, random from {@code r}. */
+        byte[] arena(Random r) {
+            byte[] arena = new byte[h * w * c + outH() * outW() * outC];
+            r.nextBytes(arena);
+            return arena;
+        }
+
         long multAdds() {
-            long outPixels = (long) ((h + stride - 1) / stride) * ((w + stride - 1) / stride);
+            long outPixels = (long) outH() * outW();
             return switch (kind) {
                 case "pw" -> outPixels * c * outC;
                 case "dw" -> outPixels * 9 * c;

@@ -56,9 +56,10 @@ public final class Conv2D {
 
     /**
      * Prepares the op with the Vector API kernel {@code variant} instead of the one its rule chooses
-     * (tests); null when that variant does not take this convolution.
+     * (tests, and the bench module's comparison of variants); null when that variant does not take this
+     * convolution.
      */
-    static Kernel prepare(OpContext ctx, ConvGemmVariant variant) throws InvalidModelException {
+    public static Kernel prepare(OpContext ctx, ConvGemmVariant variant) throws InvalidModelException {
         return prepare(ctx, true, variant);
     }
 
