@@ -51,9 +51,10 @@ public enum ConvGemmVariant {
 
     /**
      * The rule: fewer than 4 output pixels (the classifier) take byte weights, where each weight is used
-     * once per pixel; 1×1 stride-1 layers read their input rows in place; the rest build their pairs by
-     * rows, or, with dilation, gather their windows. (By rows: 1.2–1.6× faster on the first layers of the
-     * shared models, as fast on 3×3 convolutions of 16 to 64 channels; see BENCHMARKS.md.)
+     * once per pixel; 1×1 stride-1 layers read their input rows in place; layers of at most 4 input channels
+     * without dilation (a network's first, on the picture) build their pairs by rows; the rest gather their
+     * windows. (By rows: 1.2–1.6× faster on the first layers of the shared models; as fast or slower,
+     * 0.7–1.0×, from 16 input channels on; see BENCHMARKS.md.)
      */
     public static ConvGemmVariant choose(Window w) {
         if (ConvGemm.pixels(w) < 4) {
@@ -62,7 +63,7 @@ public enum ConvGemmVariant {
         if (POINTWISE_GEMM.takes(w)) {
             return POINTWISE_GEMM;
         }
-        return ROW_PAIRS.takes(w) ? ROW_PAIRS : GATHERED_GEMM;
+        return w.inC() <= 4 && ROW_PAIRS.takes(w) ? ROW_PAIRS : GATHERED_GEMM;
     }
 
     /** Whether this variant computes this convolution (whether or not the rule would choose it). */

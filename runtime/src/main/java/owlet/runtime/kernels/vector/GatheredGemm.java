@@ -4,9 +4,10 @@ import owlet.runtime.kernels.support.Window;
 import owlet.runtime.quant.ChannelRequant;
 
 /**
- * Any CONV_2D (one with dilation): each window is gathered into per-part scratch first ({@link #gather}),
- * taps outside the input filled with the input zero point, so padding never reaches the inner loop, and
- * turned into input pairs, 4 patches before a tile. {@link RowPairGemm} builds its patches another way.
+ * Any CONV_2D (chosen for those of more than 4 input channels that are not 1×1 stride 1): each window is
+ * gathered into per-part scratch first ({@link #gather}), taps outside the input filled with the input zero
+ * point, so padding never reaches the inner loop, and turned into input pairs, 4 patches before a tile.
+ * {@link RowPairGemm} builds its patches another way.
  */
 class GatheredGemm extends PairGemm {
     GatheredGemm(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts) {

@@ -9,7 +9,8 @@ import owlet.runtime.quant.ChannelRequant;
 /**
  * A CONV_2D without dilation (the first 3×3 layer of a MobileNet, 3 input channels) whose input pairs are
  * built once per output row rather than once per window: gathering and pairing each window cost several
- * times the multiplies when a window is only 27 bytes (see BENCHMARKS.md).
+ * times the multiplies when a window is only 27 bytes (see BENCHMARKS.md). With wide windows (16 input
+ * channels and more) building whole rows of pairs costs more than gathering the windows does.
  *
  * <p>A window row is {@code n = KW·Cin} contiguous bytes of an input row padded left and right, and output
  * pixel ox's starts at byte {@code ox·strideW·Cin} of it. The pairing ({@link #rowPairing}) puts window rows
