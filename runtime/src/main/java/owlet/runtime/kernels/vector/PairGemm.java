@@ -150,19 +150,32 @@ abstract class PairGemm extends ConvGemm {
      * {@code sum[s0...]}; block b; outputs of the first {@code count} (1 to 4) pixels at {@code arena[out]},
      * {@code arena[out + outC]}, ... (Fewer than 4 still computes 4, from whatever the other slots hold: one
      * tile for all, so the JIT compiles one hot method; a rarely called one-pixel tile ran its epilogue
-     * uncompiled and allocated.)
+     * uncompiled and allocated.) {@code acc} holds 8L ints.
      */
     final void tile4(int[] src, int i0, int[] sum, int s0, int b, byte[] arena, int out, int[] acc, int count) {
+        multiply4(src, i0, b, acc);
+        store4(sum, s0, b, arena, out, acc, count);
+    }
+
+    /**
+     * The inner loop of {@link #tile4}: its 8 accumulators, {@code Σt} and {@code Σhi} of each pixel, at
+     * {@code acc[0], acc[L], ..., acc[7L]}. A method of its own, with nothing live across the loop but its
+     * operands and {@code acc}: with the output stage's parameters live across it too, the JIT kept some of
+     * them in vector registers and, in most JVMs, spilled accumulators to the stack inside the loop, which
+     * made every 1×1 convolution 1.5–1.9× slower (see BENCHMARKS.md).
+     */
+    private void multiply4(int[] src, int i0, int b, int[] acc) {
         int i1 = i0 + pairs;
         int i2 = i1 + pairs;
         int i3 = i2 + pairs;
         int w0 = b * pairs * 2 * L;
+        short[] weights = packed;
         IntVector t0 = IntVector.zero(I), h0 = IntVector.zero(I);
         IntVector t1 = IntVector.zero(I), h1 = IntVector.zero(I);
         IntVector t2 = IntVector.zero(I), h2 = IntVector.zero(I);
         IntVector t3 = IntVector.zero(I), h3 = IntVector.zero(I);
         for (int q = 0; q < pairs; q++) {
-            ShortVector f = ShortVector.fromArray(S, packed, w0 + q * 2 * L);
+            ShortVector f = ShortVector.fromArray(S, weights, w0 + q * 2 * L);
             IntVector p0 = f.mul(IntVector.broadcast(I, src[i0 + q]).reinterpretAsShorts()).reinterpretAsInts();
             IntVector p1 = f.mul(IntVector.broadcast(I, src[i1 + q]).reinterpretAsShorts()).reinterpretAsInts();
             IntVector p2 = f.mul(IntVector.broadcast(I, src[i2 + q]).reinterpretAsShorts()).reinterpretAsInts();
@@ -176,16 +189,33 @@ abstract class PairGemm extends ConvGemm {
             t3 = t3.add(p3);
             h3 = h3.add(p3.lanewise(VectorOperators.LSHR, 16));
         }
+        t0.intoArray(acc, 0);
+        h0.intoArray(acc, L);
+        t1.intoArray(acc, 2 * L);
+        h1.intoArray(acc, 3 * L);
+        t2.intoArray(acc, 4 * L);
+        h2.intoArray(acc, 5 * L);
+        t3.intoArray(acc, 6 * L);
+        h3.intoArray(acc, 7 * L);
+    }
+
+    /**
+     * The rest of {@link #tile4}: each pixel's {@code Σt - 65535·Σhi + delta·Σu} from the accumulators
+     * {@link #multiply4} left in {@code acc}, through the output stage.
+     */
+    private void store4(int[] sum, int s0, int b, byte[] arena, int out, int[] acc, int count) {
         int c0 = b * L;
         // With outC = L / 2 (8 channels of 16 lanes: V1 0.25's first layer) two pixels share a vector: each
         // pixel's accumulators overwrite the unused upper lanes of the one before, and the output stage's
-        // parameters repeat from channel outC on, so two pixels go out in one full store.
+        // parameters repeat from channel outC on, so two pixels go out in one full store. Pixel j's sums are
+        // read from acc[2jL...] before its result is written at acc[j·step], at or below them.
         int step = 2 * outC == L ? outC : L;
-        // Σt - 65535·Σhi + delta·Σu, the multiply by 65535 as a shift and an add.
-        t0.sub(h0.lanewise(VectorOperators.LSHL, 16)).add(h0).add(delta * sum[s0]).intoArray(acc, 0);
-        t1.sub(h1.lanewise(VectorOperators.LSHL, 16)).add(h1).add(delta * sum[s0 + 1]).intoArray(acc, step);
-        t2.sub(h2.lanewise(VectorOperators.LSHL, 16)).add(h2).add(delta * sum[s0 + 2]).intoArray(acc, 2 * step);
-        t3.sub(h3.lanewise(VectorOperators.LSHL, 16)).add(h3).add(delta * sum[s0 + 3]).intoArray(acc, 3 * step);
+        for (int j = 0; j < 4; j++) {
+            IntVector t = IntVector.fromArray(I, acc, 2 * j * L);
+            IntVector h = IntVector.fromArray(I, acc, (2 * j + 1) * L);
+            // Σt - 65535·Σhi + delta·Σu, the multiply by 65535 as a shift and an add.
+            t.sub(h.lanewise(VectorOperators.LSHL, 16)).add(h).add(delta * sum[s0 + j]).intoArray(acc, j * step);
+        }
         if (step == L) {
             rq.store(acc, 0, count, c0, arena, out + c0, outC, Math.min(L, outC - c0));
         } else if (count == 4) {
