@@ -165,21 +165,24 @@ abstract class PairGemm extends ConvGemm {
      * made every 1×1 convolution 1.5–1.9× slower (see BENCHMARKS.md).
      */
     private void multiply4(int[] src, int i0, int b, int[] acc) {
-        int i1 = i0 + pairs;
-        int i2 = i1 + pairs;
-        int i3 = i2 + pairs;
-        int w0 = b * pairs * 2 * L;
+        int d1 = pairs;
+        int d2 = 2 * d1;
+        int d3 = 3 * d1;
+        int end = i0 + d1;
         short[] weights = packed;
         IntVector t0 = IntVector.zero(I), h0 = IntVector.zero(I);
         IntVector t1 = IntVector.zero(I), h1 = IntVector.zero(I);
         IntVector t2 = IntVector.zero(I), h2 = IntVector.zero(I);
         IntVector t3 = IntVector.zero(I), h3 = IntVector.zero(I);
-        for (int q = 0; q < pairs; q++) {
-            ShortVector f = ShortVector.fromArray(S, weights, w0 + q * 2 * L);
-            IntVector p0 = f.mul(IntVector.broadcast(I, src[i0 + q]).reinterpretAsShorts()).reinterpretAsInts();
-            IntVector p1 = f.mul(IntVector.broadcast(I, src[i1 + q]).reinterpretAsShorts()).reinterpretAsInts();
-            IntVector p2 = f.mul(IntVector.broadcast(I, src[i2 + q]).reinterpretAsShorts()).reinterpretAsInts();
-            IntVector p3 = f.mul(IntVector.broadcast(I, src[i3 + q]).reinterpretAsShorts()).reinterpretAsInts();
+        // One index into the patches (the other three at fixed distances) and one into the weights: with an
+        // index per patch and the weights' offset from q, the JIT ran short of integer registers and, in some
+        // JVMs, kept indices on the stack (17 % slower).
+        for (int k = i0, wk = b * d1 * 2 * L; k < end; k++, wk += 2 * L) {
+            ShortVector f = ShortVector.fromArray(S, weights, wk);
+            IntVector p0 = f.mul(IntVector.broadcast(I, src[k]).reinterpretAsShorts()).reinterpretAsInts();
+            IntVector p1 = f.mul(IntVector.broadcast(I, src[k + d1]).reinterpretAsShorts()).reinterpretAsInts();
+            IntVector p2 = f.mul(IntVector.broadcast(I, src[k + d2]).reinterpretAsShorts()).reinterpretAsInts();
+            IntVector p3 = f.mul(IntVector.broadcast(I, src[k + d3]).reinterpretAsShorts()).reinterpretAsInts();
             t0 = t0.add(p0);
             h0 = h0.add(p0.lanewise(VectorOperators.LSHR, 16));
             t1 = t1.add(p1);
