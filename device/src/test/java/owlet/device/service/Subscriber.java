@@ -2,9 +2,8 @@ package owlet.device.service;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -20,7 +19,8 @@ final class Subscriber implements AutoCloseable {
     record Message(String topic, String payload, boolean retained) {
     }
 
-    private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
+    /** What arrived and no {@link #next} has taken yet, in the order it arrived; guarded by itself. */
+    private final List<Message> messages = new ArrayList<>();
     private final MqttClient client;
     private final MqttConnectOptions options;
 
@@ -40,7 +40,11 @@ final class Subscriber implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage m) {
-                messages.add(new Message(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.isRetained()));
+                synchronized (messages) {
+                    messages.add(new Message(topic, new String(m.getPayload(), StandardCharsets.UTF_8),
+                            m.isRetained()));
+                    messages.notifyAll();
+                }
             }
 
             @Override
@@ -75,24 +79,28 @@ final class Subscriber implements AutoCloseable {
         }
     }
 
-    /** The next message matching {@code which} within the time (others are set aside), or null. */
+    /**
+     * The next message matching {@code which} within the time, or null; the others stay where they are, in
+     * the order they arrived. (Taken out of a queue and put back, as before, they could fall behind a message
+     * Paho delivered in between: a CI run once saw [5, 7, 6] where the broker had sent [5, 6, 7].)
+     */
     Message next(Predicate<Message> which, long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        List<Message> skipped = new ArrayList<>();
-        try {
+        synchronized (messages) {
             while (true) {
-                long left = deadline - System.nanoTime();
-                Message m = messages.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
-                if (m == null || which.test(m)) {
-                    return m;
+                for (Iterator<Message> it = messages.iterator(); it.hasNext(); ) {
+                    Message m = it.next();
+                    if (which.test(m)) {
+                        it.remove();
+                        return m;
+                    }
                 }
-                skipped.add(m);
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                TimeUnit.NANOSECONDS.timedWait(messages, left);
             }
-        } finally {
-            List<Message> rest = new ArrayList<>();
-            messages.drainTo(rest);
-            messages.addAll(skipped);
-            messages.addAll(rest);
         }
     }
 
