@@ -151,13 +151,21 @@ public final class VectorRequant {
     /**
      * {@link #store(int[], int, int, byte[], int, int)} on {@code n} vectors for the same channels,
      * {@code acc[from + i·L]} to {@code out[at + i·stride]}: one call from a kernel for a column of outputs.
-     * (A loop over the vectors inside the output stage itself, its parameters loaded once before it, was
-     * faster, but made the JIT leave an operation unintrinsified now and then, up to 2.2 MB allocated per
-     * inference, once the tests had run the output stage on every path.)
+     * The usual, bounded stage loops inside itself with its parameters loaded once: as a loop of calls to
+     * the one-vector stage, the column's speed depended on whether the JIT inlined that stage into it, which
+     * the other layers' profiles decided. At 128 bits, after a whole model had run, the calls stayed, and a
+     * 112×112×32 depthwise layer took 1.25 ms instead of 0.75 (see BENCHMARKS.md). (An earlier loop of this
+     * kind, with the tail of {@link #storeBytes} inside the stage, made the JIT leave an operation
+     * unintrinsified now and then: up to 2.2 MB allocated per inference. The tests' four runs and qemu
+     * check that this one allocates nothing.)
      */
     public void store(int[] acc, int from, int n, int c0, byte[] out, int at, int stride, int count) {
-        for (int i = 0; i < n; i++) {
-            store(acc, from + i * L, c0, out, at + i * stride, count);
+        if (bounded) {
+            storeBounded(acc, from, n, c0, out, at, stride, count);
+        } else {
+            for (int i = 0; i < n; i++) {
+                storeExact(acc, from + i * L, c0, out, at + i * stride, count);
+            }
         }
     }
 
@@ -171,35 +179,46 @@ public final class VectorRequant {
      */
     public void store(int[] acc, int from, int c0, byte[] out, int at, int count) {
         if (bounded) {
-            storeBounded(acc, from, c0, out, at, count);
+            storeBounded(acc, from, 1, c0, out, at, 0, count);
         } else {
             storeExact(acc, from, c0, out, at, count);
         }
     }
 
-    /** {@link #store} for accumulators within the bound (see the class comment). */
-    private void storeBounded(int[] acc, int from, int c0, byte[] out, int at, int count) {
-        IntVector x = IntVector.fromArray(I, acc, from).add(IntVector.fromArray(I, bias, c0));
-        IntVector xl = x.and(0xFFFF);
-        IntVector xh = x.lanewise(VectorOperators.ASHR, 16);
+    /** {@link #store} on {@code n} vectors for accumulators within the bound (see the class comment). */
+    private void storeBounded(int[] acc, int from, int n, int c0, byte[] out, int at, int stride, int count) {
+        IntVector b = IntVector.fromArray(I, bias, c0);
         IntVector ml = IntVector.fromArray(I, multLow, c0);
-        IntVector t = xh.mul(ml).add(xl.mul(IntVector.fromArray(I, multHigh, c0)))
-                .add(xl.mul(ml).lanewise(VectorOperators.LSHR, 16)).add((1 << 14) + (1 << 29));
-        IntVector h = xh.mul(IntVector.fromArray(I, multHigh2, c0)).add(t.lanewise(VectorOperators.LSHR, 15))
-                .add(IntVector.fromArray(I, roundingTerm, c0));
-        if (!tiesUp) {
-            h = h.add(x.lanewise(VectorOperators.ASHR, 31));
-        }
-        IntVector v = h.lanewise(VectorOperators.ASHR, IntVector.fromArray(I, rightShift, c0))
-                .add(outZeroPoint).max(min).min(max);
-        if (L == 4) {
-            storeFour(v.and(0xFF).lanewise(VectorOperators.LSHL, IntVector.fromArray(I, BYTE_SHIFTS, 0))
-                    .reduceLanes(VectorOperators.ADD), out, at, count);
-        } else if (count == L) {
-            v.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, at);
-        } else {
-            v.intoArray(acc, from);
-            storeBytes(acc, from, out, at, count);
+        IntVector mh = IntVector.fromArray(I, multHigh, c0);
+        IntVector mh2 = IntVector.fromArray(I, multHigh2, c0);
+        IntVector r = IntVector.fromArray(I, roundingTerm, c0);
+        IntVector e = IntVector.fromArray(I, rightShift, c0);
+        IntVector zp = outZeroPoint;
+        IntVector lo = min;
+        IntVector hi = max;
+        boolean away = !tiesUp;
+        for (int i = 0; i < n; i++) {
+            int a = from + i * L;
+            int o = at + i * stride;
+            IntVector x = IntVector.fromArray(I, acc, a).add(b);
+            IntVector xl = x.and(0xFFFF);
+            IntVector xh = x.lanewise(VectorOperators.ASHR, 16);
+            IntVector t = xh.mul(ml).add(xl.mul(mh)).add(xl.mul(ml).lanewise(VectorOperators.LSHR, 16))
+                    .add((1 << 14) + (1 << 29));
+            IntVector h = xh.mul(mh2).add(t.lanewise(VectorOperators.LSHR, 15)).add(r);
+            if (away) {
+                h = h.add(x.lanewise(VectorOperators.ASHR, 31));
+            }
+            IntVector v = h.lanewise(VectorOperators.ASHR, e).add(zp).max(lo).min(hi);
+            if (L == 4) {
+                storeFour(v.and(0xFF).lanewise(VectorOperators.LSHL, IntVector.fromArray(I, BYTE_SHIFTS, 0))
+                        .reduceLanes(VectorOperators.ADD), out, o, count);
+            } else if (count == L) {
+                v.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, o);
+            } else {
+                v.intoArray(acc, a);
+                storeBytes(acc, a, out, o, count);
+            }
         }
     }
 
