@@ -42,10 +42,11 @@ public final class VectorRequant {
             : null;
 
     /**
-     * With 4 lanes, where no byte species of 4 lanes exists: lane i's low byte is shifted to bits 8i and the
-     * lanes summed into one int ({@link #storeFour}). The Vector API's cast to bytes would do it in fewer
-     * operations, but JDK 17 on aarch64 does not intrinsify it (24 MB allocated per inference of V1 0.25/128
-     * under qemu); shifts and an add across lanes are intrinsified there, as on x86.
+     * With 4 lanes, in a column of outputs ({@link #storeBoundedColumn}), where no byte species of 4 lanes
+     * exists: lane i's low byte is shifted to bits 8i and the lanes summed into one int ({@link #storeFour}).
+     * The Vector API's cast to bytes would do it in fewer operations, but JDK 17 on aarch64 does not
+     * intrinsify it (24 MB allocated per inference of V1 0.25/128 under qemu); shifts and an add across lanes
+     * are intrinsified there, as on x86.
      */
     private static final int[] BYTE_SHIFTS = java.util.Arrays.copyOf(new int[] {0, 8, 16, 24}, Math.max(4, L));
     /** 4 bytes of a byte[] as one int, the first in the lowest bits. */
@@ -161,7 +162,7 @@ public final class VectorRequant {
      */
     public void store(int[] acc, int from, int n, int c0, byte[] out, int at, int stride, int count) {
         if (bounded) {
-            storeBounded(acc, from, n, c0, out, at, stride, count);
+            storeBoundedColumn(acc, from, n, c0, out, at, stride, count);
         } else {
             for (int i = 0; i < n; i++) {
                 storeExact(acc, from + i * L, c0, out, at + i * stride, count);
@@ -179,14 +180,21 @@ public final class VectorRequant {
      */
     public void store(int[] acc, int from, int c0, byte[] out, int at, int count) {
         if (bounded) {
-            storeBounded(acc, from, 1, c0, out, at, 0, count);
+            storeBounded(acc, from, c0, out, at, count);
         } else {
             storeExact(acc, from, c0, out, at, count);
         }
     }
 
-    /** {@link #store} on {@code n} vectors for accumulators within the bound (see the class comment). */
-    private void storeBounded(int[] acc, int from, int n, int c0, byte[] out, int at, int stride, int count) {
+    /**
+     * {@link #store} on {@code n} vectors for accumulators within the bound (see the class comment): the
+     * arithmetic of {@link #storeBounded} in a loop, and with 4 lanes the narrowing of {@link #storeFour}.
+     * Two copies, because each form was slower in the other's place: the one-vector stage written as this
+     * loop run once made the classifier's convolution (one call per block, {@code ByteWeightGemv}) 1.4×
+     * slower at 256 bits, and with {@link #storeFour}'s narrowing 1.35× slower at 128 (see BENCHMARKS.md).
+     */
+    private void storeBoundedColumn(int[] acc, int from, int n, int c0, byte[] out, int at, int stride,
+                                    int count) {
         IntVector b = IntVector.fromArray(I, bias, c0);
         IntVector ml = IntVector.fromArray(I, multLow, c0);
         IntVector mh = IntVector.fromArray(I, multHigh, c0);
@@ -222,6 +230,29 @@ public final class VectorRequant {
         }
     }
 
+    /** {@link #store} for accumulators within the bound (see the class comment). */
+    private void storeBounded(int[] acc, int from, int c0, byte[] out, int at, int count) {
+        IntVector x = IntVector.fromArray(I, acc, from).add(IntVector.fromArray(I, bias, c0));
+        IntVector xl = x.and(0xFFFF);
+        IntVector xh = x.lanewise(VectorOperators.ASHR, 16);
+        IntVector ml = IntVector.fromArray(I, multLow, c0);
+        IntVector t = xh.mul(ml).add(xl.mul(IntVector.fromArray(I, multHigh, c0)))
+                .add(xl.mul(ml).lanewise(VectorOperators.LSHR, 16)).add((1 << 14) + (1 << 29));
+        IntVector h = xh.mul(IntVector.fromArray(I, multHigh2, c0)).add(t.lanewise(VectorOperators.LSHR, 15))
+                .add(IntVector.fromArray(I, roundingTerm, c0));
+        if (!tiesUp) {
+            h = h.add(x.lanewise(VectorOperators.ASHR, 31));
+        }
+        IntVector v = h.lanewise(VectorOperators.ASHR, IntVector.fromArray(I, rightShift, c0))
+                .add(outZeroPoint).max(min).min(max);
+        if (count == L && B != null) {
+            v.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, at);
+        } else {
+            v.intoArray(acc, from);
+            storeBytes(acc, from, out, at, count);
+        }
+    }
+
     /** {@link #store} for any accumulator. */
     private void storeExact(int[] acc, int from, int c0, byte[] out, int at, int count) {
         IntVector x = IntVector.fromArray(I, acc, from).add(IntVector.fromArray(I, bias, c0))
@@ -245,10 +276,7 @@ public final class VectorRequant {
         IntVector up = threshold.sub(h.and(IntVector.fromArray(I, mask, c0))).lanewise(VectorOperators.LSHR, 31);
         IntVector v = h.lanewise(VectorOperators.ASHR, IntVector.fromArray(I, rightShift, c0)).add(up)
                 .add(outZeroPoint).max(min).min(max);
-        if (L == 4) {
-            storeFour(v.and(0xFF).lanewise(VectorOperators.LSHL, IntVector.fromArray(I, BYTE_SHIFTS, 0))
-                    .reduceLanes(VectorOperators.ADD), out, at, count);
-        } else if (count == L) {
+        if (count == L && B != null) {
             v.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(out, at);
         } else {
             v.intoArray(acc, from);
