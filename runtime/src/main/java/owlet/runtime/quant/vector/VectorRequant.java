@@ -287,10 +287,10 @@ public final class VectorRequant {
     /**
      * The first {@code count} of the 4 bytes in {@code bytes} (the first in the lowest bits) at
      * {@code out[at]}: the 4-lane output, stored without a round trip through the accumulator array
-     * ({@link #storeBytes}), which took about 40 % of a 1×1 convolution's time at 128 bits (see
-     * BENCHMARKS.md). A method of its own, taking the count whatever it is: with a test of the count around
-     * the narrowing inside the output stage, the JIT compiled the stage without its vector intrinsics in 2 of
-     * 6 JVMs once the classifier's partial last block had run (14 MB allocated per call of a 112×112×32
+     * ({@link #storeBytes}): that round trip took about a third of a small 1×1 convolution's time at 128
+     * bits (see BENCHMARKS.md). A method of its own, taking the count whatever it is: with a test of the count
+     * around the narrowing inside the output stage, the JIT compiled the stage without its vector intrinsics
+     * in 1 of 4 and 2 of 6 JVMs after a whole model had run (14 MB allocated per call of a 112×112×32
      * depthwise layer).
      */
     private static void storeFour(int bytes, byte[] out, int at, int count) {
