@@ -7,6 +7,7 @@ import owlet.runtime.io.MemoryBudget;
 import owlet.runtime.kernels.support.ArenaFloats;
 import owlet.runtime.kernels.support.Kernel;
 import owlet.runtime.kernels.support.PartitionedKernel;
+import owlet.runtime.model.BuiltinOp;
 import owlet.runtime.model.InvalidModelException;
 import owlet.runtime.model.Model;
 import owlet.runtime.model.ModelTooLargeException;
@@ -150,7 +151,8 @@ public final class Interpreter implements AutoCloseable {
      * What preparing and running the model allocates, at most: the arena, and per operator its packed
      * weights (at most {@value #PACKED_BYTES_PER_WEIGHT_BYTE} bytes per byte of constant input: weights
      * widened to ints, plus per-channel tables), its tables (at most {@value #KERNEL_OVERHEAD_BYTES} bytes:
-     * a 64 KB pair table) and per part a working row ({@value #ROW_SCRATCH_BYTES} bytes; an operator split
+     * a 64 KB pair table) and per part a working row ({@value #ROW_SCRATCH_BYTES} bytes, and a depthwise
+     * layer's three padded input rows; an operator split
      * across several threads has up to {@value #PARTS_PER_THREAD} parts per thread). Measured against what
      * the shared models allocate in {@code MemoryBudgetTest}.
      */
@@ -167,8 +169,21 @@ public final class Interpreter implements AutoCloseable {
             for (int t : op.outputs()) {
                 total += (long) parts * ROW_SCRATCH_BYTES;
             }
+            total += (long) parts * paddedRowBytes(model, op);
         }
         return total;
+    }
+
+    /**
+     * A DEPTHWISE_CONV_2D's padded input rows per part, at most: three rows of the input's width + 3 pixels
+     * (a stride-s window row spans at most the input plus its padding), and a vector of slack.
+     */
+    private static long paddedRowBytes(Model model, Operator op) {
+        if (op.op() != BuiltinOp.DEPTHWISE_CONV_2D || op.inputs().length == 0 || op.inputs()[0] < 0) {
+            return 0;
+        }
+        int[] shape = model.tensor(op.inputs()[0]).shape();
+        return shape.length == 4 ? 3L * (shape[2] + 3) * shape[3] + 64 : 0;
     }
 
     private static final int PACKED_BYTES_PER_WEIGHT_BYTE = 6;

@@ -15,7 +15,9 @@ import owlet.runtime.quant.vector.VectorRequant;
  * the border pixels. A row whose windows all leave the input, and the pixels at either end of the other
  * rows, go one pixel at a time ({@link #borderPixel}, {@code ⌈C / L⌉} vectors each); the interior of a row
  * (output pixels oxLo..oxHi, whose nine taps all fall inside the input) is the variant's
- * ({@link #interior}).
+ * ({@link #interior}). A variant that walks rows in blocks of channels does every row whole instead
+ * ({@link #wholeRow}), over copies of its three input rows with the padding written in ({@link #padRows}):
+ * a border pixel costs about twice an interior one, and on small maps they are many (28 of 64 on 8×8).
  *
  * <p>The weights are stored periodically, channel {@code c} also at {@code c + C}, so that a vector may
  * start at any channel (a flat run crosses from one pixel to the next inside a vector).
@@ -47,6 +49,13 @@ abstract class Depthwise3x3 implements PartitionedKernel {
     final int oxLo;
     final int oxHi;
     final int[][] scratch;
+    /**
+     * Per part, for variants that do rows whole: three input rows of {@link #paddedWidth} pixels, padding
+     * included, then slack for the last widening load. Null for the others.
+     */
+    final byte[][] paddedRows;
+    /** Pixels of a padded input row: {@code (outW - 1)·strideW + 3}. */
+    final int paddedWidth;
 
     /** Whether the variants take this depthwise convolution: 3×3, multiplier 1, no dilation. */
     static boolean takes(Window w, int depthMultiplier) {
@@ -58,6 +67,11 @@ abstract class Depthwise3x3 implements PartitionedKernel {
      * @param inputOffset {@code -inputZp} in the arena's representation
      */
     Depthwise3x3(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts) {
+        this(w, filter, inputOffset, rq, parts, false);
+    }
+
+    /** @param wholeRows whether the variant does rows whole ({@link #wholeRow}) */
+    Depthwise3x3(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts, boolean wholeRows) {
         this.w = w;
         this.channels = w.outC();
         this.period = channels + L;
@@ -81,6 +95,20 @@ abstract class Depthwise3x3 implements PartitionedKernel {
         this.oxLo = firstInside(w.padLeft(), w.strideW());
         this.oxHi = lastInside(w.inW(), w.padLeft(), w.strideW(), w.outW());
         this.scratch = PartitionedKernel.scratchInts(parts, Math.max(1, w.outW()) * L);
+        this.paddedWidth = (w.outW() - 1) * w.strideW() + 3;
+        if (wholeRows) {
+            paddedRows = new byte[parts][paddedRowsBytes(w)];
+            for (byte[] rows : paddedRows) {
+                java.util.Arrays.fill(rows, (byte) -inputOffset);
+            }
+        } else {
+            paddedRows = null;
+        }
+    }
+
+    /** Bytes of a part's padded rows ({@link #paddedRows}) for a layer of this shape. */
+    static int paddedRowsBytes(Window w) {
+        return 3 * ((w.outW() - 1) * w.strideW() + 3) * w.outC() + B.length();
     }
 
     private static int firstInside(int pad, int s) {
@@ -101,9 +129,15 @@ abstract class Depthwise3x3 implements PartitionedKernel {
         int r0 = PartitionedKernel.begin(rows, part, parts);
         int r1 = PartitionedKernel.begin(rows, part + 1, parts);
         int[] acc = scratch[part];
+        byte[] padded = paddedRows == null ? null : paddedRows[part];
         for (int r = r0; r < r1; r++) {
             int b = r / g.outH();
             int oy = r - b * g.outH();
+            if (padded != null) {
+                padRows(arena, b, oy, padded);
+                wholeRow(padded, arena, b, oy, acc);
+                continue;
+            }
             if (oy < oyLo || oy > oyHi || oxLo > oxHi) {
                 for (int ox = 0; ox < g.outW(); ox++) {
                     borderPixel(arena, b, oy, ox, acc);
@@ -120,8 +154,46 @@ abstract class Depthwise3x3 implements PartitionedKernel {
         }
     }
 
-    /** Output pixels oxLo..oxHi of row oy of image b (oxLo <= oxHi), with a part's scratch {@code acc}. */
-    abstract void interior(byte[] arena, int b, int oy, int[] acc);
+    /**
+     * The three input rows under output row oy of image b into {@code rows}, each {@link #paddedWidth} pixels
+     * from the window's first column: input pixels where they exist, the input's zero point where the
+     * window leaves the input (what the padding reads; see the class comment). The columns outside the
+     * input hold the zero point from the start and are never written.
+     */
+    final void padRows(byte[] arena, int b, int oy, byte[] rows) {
+        Window g = w;
+        int c = channels;
+        int inRow = g.inW() * c;
+        int rowBytes = paddedWidth * c;
+        int left = g.padLeft() * c;
+        int copied = Math.min(inRow, rowBytes - left);
+        int image = g.inOffset() + b * g.inH() * inRow;
+        int iy0 = oy * g.strideH() - g.padTop();
+        for (int r = 0; r < 3; r++) {
+            int iy = iy0 + r;
+            if (iy >= 0 && iy < g.inH()) {
+                System.arraycopy(arena, image + iy * inRow, rows, r * rowBytes + left, copied);
+            } else {
+                java.util.Arrays.fill(rows, r * rowBytes + left, r * rowBytes + left + copied, (byte) -inputOffset);
+            }
+        }
+    }
+
+    /**
+     * Output row oy of image b, all of it, from its padded input rows ({@link #padRows}), for variants made
+     * with whole rows.
+     */
+    void wholeRow(byte[] rows, byte[] arena, int b, int oy, int[] acc) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does rows by border and interior");
+    }
+
+    /**
+     * Output pixels oxLo..oxHi of row oy of image b (oxLo <= oxHi), with a part's scratch {@code acc}, for
+     * variants made without whole rows.
+     */
+    void interior(byte[] arena, int b, int oy, int[] acc) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does rows whole");
+    }
 
     /** One output pixel at the border (see the class comment). */
     final void borderPixel(byte[] arena, int b, int oy, int ox, int[] acc) {

@@ -8,28 +8,21 @@ import owlet.runtime.quant.ChannelRequant;
 /**
  * Stride 1, channels a multiple of {@code L}: the interior of a row one block of {@code L} channels at a
  * time, the 3×3 window of input vectors sliding along the row with the block's 9 weight vectors held
- * throughout.
+ * throughout. Every row goes whole, over padded copies of its input rows ({@link #wholeRow}).
  */
 final class Depthwise3x3SlidingWindow extends Depthwise3x3 {
     Depthwise3x3SlidingWindow(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts) {
-        super(w, filter, inputOffset, rq, parts);
+        super(w, filter, inputOffset, rq, parts, true);
     }
 
-    /**
-     * Output pixels oxLo..oxHi of row oy, one block of L channels at a time ({@link #blockRow}), each
-     * block's outputs then through the output stage.
-     */
+    /** Row oy whole, sliding over its padded input rows. */
     @Override
-    void interior(byte[] arena, int b, int oy, int[] acc) {
-        Window g = w;
+    void wholeRow(byte[] rows, byte[] arena, int b, int oy, int[] acc) {
         int c = channels;
-        int inRow = g.inW() * c;
-        int row0 = g.inOffset() + b * g.inH() * inRow + (oy * g.strideH() - g.padTop()) * inRow
-                + (oxLo * g.strideW() - g.padLeft()) * c;
-        int out0 = g.outOffset() + ((b * g.outH() + oy) * g.outW() + oxLo) * c;
-        int n = oxHi - oxLo + 1;
+        int n = w.outW();
+        int out0 = w.outOffset() + (b * w.outH() + oy) * n * c;
         for (int ch = 0; ch < c; ch += L) {
-            blockRow(arena, row0 + ch, inRow, ch, n, acc);
+            blockRow(rows, ch, paddedWidth * c, ch, n, acc);
             rq.store(acc, 0, n, ch, arena, out0 + ch, c, L);
         }
     }

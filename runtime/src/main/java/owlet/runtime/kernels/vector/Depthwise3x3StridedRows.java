@@ -9,28 +9,22 @@ import owlet.runtime.quant.ChannelRequant;
  * Channels a multiple of {@code L}, any stride (chosen for stride 2): the interior of a row one block of
  * {@code L} channels at a time, the block's 9 weight vectors loaded once for the row and 9 input vectors
  * per pixel. (The sliding walk of {@link Depthwise3x3SlidingWindow} with stride 2, two new columns per
- * output, was slower than going pixel by pixel, and this faster than both: see BENCHMARKS.md.)
+ * output, was slower than going pixel by pixel, and this faster than both: see BENCHMARKS.md.) Every row goes
+ * whole, over padded copies of its input rows ({@link #wholeRow}).
  */
 final class Depthwise3x3StridedRows extends Depthwise3x3 {
     Depthwise3x3StridedRows(Window w, short[] filter, int inputOffset, ChannelRequant rq, int parts) {
-        super(w, filter, inputOffset, rq, parts);
+        super(w, filter, inputOffset, rq, parts, true);
     }
 
-    /**
-     * Output pixels oxLo..oxHi of row oy, one block of L channels at a time ({@link #stridedBlockRow}), each
-     * block's outputs then through the output stage.
-     */
+    /** Row oy whole, from its padded input rows. */
     @Override
-    void interior(byte[] arena, int b, int oy, int[] acc) {
-        Window g = w;
+    void wholeRow(byte[] rows, byte[] arena, int b, int oy, int[] acc) {
         int c = channels;
-        int inRow = g.inW() * c;
-        int row0 = g.inOffset() + b * g.inH() * inRow + (oy * g.strideH() - g.padTop()) * inRow
-                + (oxLo * g.strideW() - g.padLeft()) * c;
-        int out0 = g.outOffset() + ((b * g.outH() + oy) * g.outW() + oxLo) * c;
-        int n = oxHi - oxLo + 1;
+        int n = w.outW();
+        int out0 = w.outOffset() + (b * w.outH() + oy) * n * c;
         for (int ch = 0; ch < c; ch += L) {
-            stridedBlockRow(arena, row0 + ch, inRow, g.strideW() * c, ch, n, acc);
+            stridedBlockRow(rows, ch, paddedWidth * c, w.strideW() * c, ch, n, acc);
             rq.store(acc, 0, n, ch, arena, out0 + ch, c, L);
         }
     }
