@@ -15,7 +15,7 @@ import owlet.runtime.quant.vector.VectorRequant;
  * the border pixels. A row whose windows all leave the input, and the pixels at either end of the other
  * rows, go one pixel at a time ({@link #borderPixel}, {@code ⌈C / L⌉} vectors each); the interior of a row
  * (output pixels oxLo..oxHi, whose nine taps all fall inside the input) is the variant's
- * ({@link #interior}). A variant that walks rows in blocks of channels does every row whole instead
+ * ({@link #interior}). That is the flat run's way; the other variants do every row whole instead
  * ({@link #wholeRow}), over copies of its three input rows with the padding written in ({@link #padRows}):
  * a border pixel costs about twice an interior one, and on small maps they are many (28 of 64 on 8×8).
  *
