@@ -70,6 +70,10 @@ final class ByteWeightGemv extends ConvGemm {
         }
         int c0 = b * L;
         a0.add(IntVector.fromArray(I, delta, c0).mul(inputSum)).intoArray(acc, 0);
-        rq.store(acc, 0, c0, arena, out + c0, Math.min(L, outC - c0));
+        // A column of one through the column stage, which every GEMM and depthwise row keeps hot: the
+        // one-vector stage, called only from here (once per block, 126 times per inference of V1 0.25),
+        // stayed C1 code, 266 KB allocated per inference, for a hundred inferences after the service's
+        // warm-up had seen the heap settle (see BENCHMARKS.md).
+        rq.store(acc, 0, 1, c0, arena, out + c0, 0, Math.min(L, outC - c0));
     }
 }
