@@ -13,21 +13,33 @@ import owlet.runtime.api.Interpreter;
 import owlet.runtime.model.Model;
 
 class WarmUpTest {
-    /** A model whose "inference" takes a new buffer from the heap for its first {@code allocating} runs. */
+    /**
+     * A model whose "inference" takes {@code step} nanoseconds and a new buffer from the heap for its first
+     * {@code allocating} runs, and after them on every {@code every}-th run (a compiled model's few bytes
+     * per run filling a buffer now and then).
+     */
     private static final class FakeModel {
         final int allocating;
+        final long step;
+        final int every;
         int runs;
         long free = 1 << 30;
         long now;
 
         FakeModel(int allocating) {
+            this(allocating, TimeUnit.SECONDS.toNanos(1), Integer.MAX_VALUE);
+        }
+
+        FakeModel(int allocating, long step, int every) {
             this.allocating = allocating;
+            this.step = step;
+            this.every = every;
         }
 
         void run() {
             runs++;
-            now += TimeUnit.SECONDS.toNanos(1);
-            if (runs <= allocating) {
+            now += step;
+            if (runs <= allocating || runs % every == 0) {
                 free -= 1 << 20;
             }
         }
@@ -41,6 +53,30 @@ class WarmUpTest {
         assertEquals(m.runs, w.runs());
         assertTrue(w.compiled());
         assertEquals(TimeUnit.SECONDS.toNanos(45), w.nanos());
+    }
+
+    @Test
+    void quickQuietRunsLastASecond() {
+        FakeModel m = new FakeModel(40, TimeUnit.MILLISECONDS.toNanos(2), Integer.MAX_VALUE);
+        WarmUp.Outcome w = WarmUp.run(m::run, () -> m.free, () -> m.now, TimeUnit.SECONDS.toNanos(100), () -> false);
+        assertEquals(40 + WarmUp.QUIET_NANOS / m.step, w.runs());
+        assertTrue(w.compiled());
+    }
+
+    @Test
+    void aNewBufferNowAndThenDoesNotStartItAgain() {
+        FakeModel m = new FakeModel(40, TimeUnit.MILLISECONDS.toNanos(2), 50);
+        WarmUp.Outcome w = WarmUp.run(m::run, () -> m.free, () -> m.now, TimeUnit.SECONDS.toNanos(100), () -> false);
+        assertEquals(40 + WarmUp.QUIET_NANOS / m.step, w.runs());
+        assertTrue(w.compiled());
+    }
+
+    @Test
+    void twoBuffersCloseTogetherStartItAgain() {
+        FakeModel m = new FakeModel(40, TimeUnit.MILLISECONDS.toNanos(2), WarmUp.QUIET_RUNS);
+        WarmUp.Outcome w = WarmUp.run(m::run, () -> m.free, () -> m.now, TimeUnit.SECONDS.toNanos(30), () -> false);
+        assertFalse(w.compiled());
+        assertEquals(TimeUnit.SECONDS.toNanos(30), w.nanos());
     }
 
     @Test
