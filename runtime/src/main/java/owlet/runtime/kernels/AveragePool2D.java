@@ -37,18 +37,27 @@ public final class AveragePool2D {
         return new QuantizedKernel(p.window(), p.shift(), p.min(), p.max());
     }
 
-    /** 8-bit kernel; {@code shift} is 128 for uint8 tensors, 0 for int8. */
+    /**
+     * 8-bit kernel; {@code shift} is 128 for uint8 tensors, 0 for int8. A window's sums are taken a row of
+     * channels at a time ({@link #CHUNK} channels at most), its taps in the outer loops: the loads run along
+     * the input's rows rather than a channel's taps, one channel-stride apart (V2's 7×7×1280 pool took 67 µs
+     * that way, see BENCHMARKS.md).
+     */
     static final class QuantizedKernel implements Kernel {
+        /** Channels summed at once: the sums are a working row of {@code 4·CHUNK} bytes. */
+        static final int CHUNK = 1024;
         private final Window w;
         private final int shift;
         private final int min;
         private final int max;
+        private final int[] sums;
 
         QuantizedKernel(Window w, int shift, int min, int max) {
             this.w = w;
             this.shift = shift;
             this.min = min;
             this.max = max;
+            this.sums = new int[Math.min(w.inC(), CHUNK)];
         }
 
         @Override
@@ -57,7 +66,7 @@ public final class AveragePool2D {
             int c = g.inC();
             int inRow = g.inW() * c;
             int inImage = g.inH() * inRow;
-            int outPos = g.outOffset();
+            int[] s = sums;
             for (int b = 0; b < g.batches(); b++) {
                 int inBase = g.inOffset() + b * inImage;
                 for (int oy = 0; oy < g.outH(); oy++) {
@@ -69,19 +78,25 @@ public final class AveragePool2D {
                         int kx0 = Math.max(0, -ix0);
                         int kx1 = Math.min(g.kw(), g.inW() - ix0);
                         int n = (ky1 - ky0) * (kx1 - kx0);
-                        for (int ch = 0; ch < c; ch++) {
-                            int sum = 0;
+                        int outPos = g.outOffset() + ((b * g.outH() + oy) * g.outW() + ox) * c;
+                        for (int c0 = 0; c0 < c; c0 += CHUNK) {
+                            int len = Math.min(CHUNK, c - c0);
+                            java.util.Arrays.fill(s, 0, len, 0);
                             for (int ky = ky0; ky < ky1; ky++) {
-                                int ip = inBase + (iy0 + ky) * inRow + (ix0 + kx0) * c + ch;
                                 for (int kx = kx0; kx < kx1; kx++) {
-                                    sum += arena[ip];
-                                    ip += c;
+                                    int ip = inBase + (iy0 + ky) * inRow + (ix0 + kx) * c + c0;
+                                    for (int ch = 0; ch < len; ch++) {
+                                        s[ch] += arena[ip + ch];
+                                    }
                                 }
                             }
                             // Round on the original values: uint8 sums are >= 0, where both rules agree.
-                            int total = sum + shift * n;
-                            int avg = (total > 0 ? total + n / 2 : total - n / 2) / n - shift;
-                            arena[outPos++] = (byte) Math.max(min, Math.min(max, avg));
+                            int offset = shift * n;
+                            for (int ch = 0; ch < len; ch++) {
+                                int total = s[ch] + offset;
+                                int avg = (total > 0 ? total + n / 2 : total - n / 2) / n - shift;
+                                arena[outPos + c0 + ch] = (byte) Math.max(min, Math.min(max, avg));
+                            }
                         }
                     }
                 }

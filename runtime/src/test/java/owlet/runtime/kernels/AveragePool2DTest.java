@@ -146,6 +146,18 @@ class AveragePool2DTest {
         }
     }
 
+    /** More channels than the kernel sums at once (V2's pool has 1280): every chunk, the last one short. */
+    @Test
+    void channelsBeyondOneChunk() throws InvalidModelException {
+        Random r = new Random(5);
+        int channels = 2 * AveragePool2D.QuantizedKernel.CHUNK + 37;
+        for (TensorType t : new TensorType[] {TensorType.UINT8, TensorType.INT8}) {
+            PoolCase c = new PoolCase(t, 2, 3, 4, channels, 3, 2, 1, Padding.SAME, Activation.RELU6, 0.05f,
+                    TextbookOps.randomZeroPoint(r, t), TextbookOps.randomValues(r, t, 2 * 3 * 4 * channels));
+            c.assertSame(textbook(c), c.run(BuiltinOp.AVERAGE_POOL_2D), t + " with " + channels + " channels");
+        }
+    }
+
     @Test
     void randomFloatCasesMatchTextbook() throws InvalidModelException {
         Random r = new Random(11);
