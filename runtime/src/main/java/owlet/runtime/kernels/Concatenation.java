@@ -19,7 +19,9 @@ import owlet.runtime.quant.CRound;
  * <p>Float32 and slabs whose quantization equals the output's are copied. A uint8 input with another scale
  * or zero point is rescaled as TFLite's ConcatenationWithScaling does, on original values in float:
  * {@code scale = s_in · (1.0f / s_out)}, {@code bias = -z_in · scale},
- * {@code clamp(roundf(x · scale + bias) + z_out, 0, 255)}. TFLite's int8 kernel does not rescale: it
+ * {@code clamp(roundf(x · scale + bias) + z_out, 0, 255)}, taken once per input byte value at prepare: the
+ * slab goes through a 256-byte table (computed per element, the SSD's class-score concatenation of
+ * 1917×91 bytes took 2.3 ms, 7 % of the detector, see BENCHMARKS.md). TFLite's int8 kernel does not rescale: it
  * requires every input to have the output's scale and zero point, and so does this class. Fused activations
  * other than NONE are rejected, as TFLite does.
  */
@@ -56,9 +58,7 @@ public final class Concatenation {
         int elementBytes = out.type().bytes();
         int[] inOffsets = new int[n];
         int[] slabBytes = new int[n];
-        float[] scales = new float[n];
-        float[] biases = new float[n];
-        boolean[] rescale = new boolean[n];
+        byte[][] tables = new byte[n][];
         int total = 0;
         for (int i = 0; i < n; i++) {
             Tensor t = ctx.input(i);
@@ -85,9 +85,8 @@ public final class Concatenation {
                             + out.quantization().zeroPoint() + "); TFLite's int8 CONCATENATION does not rescale");
                 }
                 if (!same) {
-                    rescale[i] = true;
-                    scales[i] = t.quantization().scale() * (1.f / out.quantization().scale());
-                    biases[i] = -t.quantization().zeroPoint() * scales[i];
+                    tables[i] = rescaleTable(t.quantization().scale(), t.quantization().zeroPoint(),
+                            out.quantization().scale(), out.quantization().zeroPoint());
                 }
             }
         }
@@ -95,16 +94,30 @@ public final class Concatenation {
             throw ctx.fail("inputs add up to " + total + " along axis " + axis + ", but the output has "
                     + out.dim(axis));
         }
-        return new ConcatKernel(outer, inOffsets, slabBytes, ctx.offset(out), rescale, scales, biases,
-                quantized ? out.quantization().zeroPoint() : 0);
+        return new ConcatKernel(outer, inOffsets, slabBytes, ctx.offset(out), tables);
     }
 
     /**
-     * For each outer index, each input's slab in turn. Rescaled slabs are uint8: stored values are original
-     * minus 128 on both sides.
+     * The rescaled stored byte for each stored uint8 input byte (at {@code stored + 128}): TFLite's
+     * {@code clamp(roundf(x · scale + bias) + z_out, 0, 255)} on the original value {@code x = stored + 128},
+     * in float as it computes it.
      */
-    record ConcatKernel(int outer, int[] inOffsets, int[] slabBytes, int outOff, boolean[] rescale, float[] scales,
-                        float[] biases, int outZp) implements Kernel {
+    static byte[] rescaleTable(float inScale, int inZp, float outScale, int outZp) {
+        float scale = inScale * (1.f / outScale);
+        float bias = -inZp * scale;
+        byte[] table = new byte[256];
+        for (int x = 0; x < 256; x++) {
+            int v = CRound.round(x * scale + bias) + outZp; // roundf, then CVTTSS2SI
+            table[x] = (byte) (Math.max(0, Math.min(255, v)) - 128);
+        }
+        return table;
+    }
+
+    /**
+     * For each outer index, each input's slab in turn: copied, or through its table where it is rescaled
+     * (uint8: stored values are original minus 128 on both sides).
+     */
+    record ConcatKernel(int outer, int[] inOffsets, int[] slabBytes, int outOff, byte[][] tables) implements Kernel {
         @Override
         public void eval(byte[] arena) {
             int out = outOff;
@@ -112,15 +125,12 @@ public final class Concatenation {
                 for (int i = 0; i < inOffsets.length; i++) {
                     int size = slabBytes[i];
                     int in = inOffsets[i] + k * size;
-                    if (!rescale[i]) {
+                    byte[] table = tables[i];
+                    if (table == null) {
                         System.arraycopy(arena, in, arena, out, size);
                     } else {
-                        float scale = scales[i];
-                        float bias = biases[i];
                         for (int j = 0; j < size; j++) {
-                            float x = arena[in + j] + 128;
-                            int v = CRound.round(x * scale + bias) + outZp; // roundf, then CVTTSS2SI
-                            arena[out + j] = (byte) (Math.max(0, Math.min(255, v)) - 128);
+                            arena[out + j] = table[arena[in + j] + 128];
                         }
                     }
                     out += size;
