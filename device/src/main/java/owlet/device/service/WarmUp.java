@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * development machine (BENCHMARKS.md, "allocation during warm-up"); a Pi compiles more slowly, hence a
  * budget well above that. The second: five quiet runs of a small model (5 ms) ended the warm-up while the
  * JIT was still compiling kernels, and one of them, sent from its first C1 code to profiling in the
- * interpreter, allocated a vector in the inferences after (1 JVM in 3). The average: one stage left in C1
+ * interpreter, allocated a vector in the inferences after (3 JVMs in 8). The average: one stage left in C1
  * code allocated 266 KB per run, and with an allocation buffer that held five runs, five runs in a row
  * left the free bytes unchanged (BENCHMARKS.md, "the service's warm-up and a late compile").
  */

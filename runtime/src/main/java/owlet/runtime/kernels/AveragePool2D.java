@@ -1,5 +1,6 @@
 package owlet.runtime.kernels;
 
+import java.util.Arrays;
 import owlet.runtime.kernels.support.ArenaFloats;
 import owlet.runtime.kernels.support.FloatClamp;
 import owlet.runtime.kernels.support.Kernel;
@@ -67,6 +68,7 @@ public final class AveragePool2D {
             int inRow = g.inW() * c;
             int inImage = g.inH() * inRow;
             int[] s = sums;
+            int outPos = g.outOffset();
             for (int b = 0; b < g.batches(); b++) {
                 int inBase = g.inOffset() + b * inImage;
                 for (int oy = 0; oy < g.outH(); oy++) {
@@ -78,10 +80,9 @@ public final class AveragePool2D {
                         int kx0 = Math.max(0, -ix0);
                         int kx1 = Math.min(g.kw(), g.inW() - ix0);
                         int n = (ky1 - ky0) * (kx1 - kx0);
-                        int outPos = g.outOffset() + ((b * g.outH() + oy) * g.outW() + ox) * c;
                         for (int c0 = 0; c0 < c; c0 += CHUNK) {
                             int len = Math.min(CHUNK, c - c0);
-                            java.util.Arrays.fill(s, 0, len, 0);
+                            Arrays.fill(s, 0, len, 0);
                             for (int ky = ky0; ky < ky1; ky++) {
                                 for (int kx = kx0; kx < kx1; kx++) {
                                     int ip = inBase + (iy0 + ky) * inRow + (ix0 + kx) * c + c0;
@@ -98,6 +99,7 @@ public final class AveragePool2D {
                                 arena[outPos + c0 + ch] = (byte) Math.max(min, Math.min(max, avg));
                             }
                         }
+                        outPos += c;
                     }
                 }
             }
