@@ -40,9 +40,10 @@ import owlet.runtime.model.TensorType;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/classes:$(cat bench/target/classpath.txt) \
- *     owlet.bench.KernelBench [-Dowlet.vector=false] [BITS]
+ *     owlet.bench.KernelBench [-Dowlet.vector=false] [BITS ['LAYER'...]]
  * </pre>
- * BITS (128, 256, 512) caps the vector width of the measured JVM; without it, the machine's.
+ * BITS (128, 256, 512) caps the vector width of the measured JVM; without it, the machine's. LAYERs, as
+ * in {@link #layer}, pick some of the layers.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -159,13 +160,19 @@ public class KernelBench {
         OptionsBuilder options = new OptionsBuilder();
         options.include(KernelBench.class.getName() + ".eval");
         List<String> jvmArgs = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector"));
-        String vector = System.getProperty("owlet.vector");
-        if (vector != null) {
-            jvmArgs.add("-Dowlet.vector=" + vector);
+        for (String property : List.of("owlet.vector", "owlet.vector.viaShorts")) {
+            String value = System.getProperty(property);
+            if (value != null) {
+                jvmArgs.add("-D" + property + "=" + value);
+            }
         }
         // An argument caps the vector width of the forked JVM (128: a Raspberry Pi's NEON).
         if (args.length > 0) {
             jvmArgs.add("-XX:MaxVectorSize=" + Integer.parseInt(args[0]) / 8);
+        }
+        // Further arguments: the layers to run (default: all of them).
+        if (args.length > 1) {
+            options.param("layer", java.util.Arrays.copyOfRange(args, 1, args.length));
         }
         options.jvmArgsAppend(jvmArgs.toArray(new String[0]));
         Collection<RunResult> results = new Runner(options.build()).run();
