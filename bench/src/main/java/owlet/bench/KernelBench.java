@@ -1,6 +1,7 @@
 package owlet.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -172,7 +173,7 @@ public class KernelBench {
         }
         // Further arguments: the layers to run (default: all of them).
         if (args.length > 1) {
-            options.param("layer", java.util.Arrays.copyOfRange(args, 1, args.length));
+            options.param("layer", Arrays.copyOfRange(args, 1, args.length));
         }
         options.jvmArgsAppend(jvmArgs.toArray(new String[0]));
         Collection<RunResult> results = new Runner(options.build()).run();
